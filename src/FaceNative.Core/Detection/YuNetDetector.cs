@@ -1,0 +1,68 @@
+using FaceNative.Geometry;
+using FaceNative.Kernels;
+using FaceNative.Models;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceNative.Detection;
+
+/// <summary>
+/// YuNet (libfacedetection 2023mar, fixed 640 or dynamic size): one anchor per cell on strides
+/// 8/16/32, outputs cls/obj/bbox/kps per stride, decoded as OpenCV's FaceDetectorYN does.
+/// </summary>
+public sealed class YuNetDetector : FaceDetector
+{
+    private static readonly int[] s_strides = [8, 16, 32];
+
+    public YuNetDetector(OnnxModel model) : base(model)
+    {
+        foreach (int s in s_strides)
+            foreach (string kind in new[] { "cls", "obj", "bbox", "kps" })
+                if (!model.OutputNames.Contains($"{kind}_{s}"))
+                    throw new FaceException(FaceErrorKind.Model,
+                        $"{model.FileName}: YuNet output '{kind}_{s}' is missing");
+    }
+
+    // YuNet was trained on BGR pixels in 0..255 with no normalisation.
+    protected override ChannelNorm InputNorm { get; } = ChannelNorm.Uniform(ChannelOrder.Bgr, 0f, 1f);
+
+    protected override BoxAreaConvention AreaConvention => BoxAreaConvention.Continuous;
+
+    private protected override Candidates Decode(IReadOnlyList<OrtValue> outputs, int inputWidth,
+        int inputHeight, float scoreThreshold)
+    {
+        var candidates = new Candidates();
+        Span<float> kps = stackalloc float[10];
+
+        foreach (int stride in s_strides)
+        {
+            int cols = inputWidth / stride;
+            ReadOnlySpan<float> cls = Output(outputs, "cls", stride);
+            ReadOnlySpan<float> obj = Output(outputs, "obj", stride);
+            ReadOnlySpan<float> bbox = Output(outputs, "bbox", stride);
+            ReadOnlySpan<float> points = Output(outputs, "kps", stride);
+
+            for (int i = 0; i < cls.Length; i++)
+            {
+                float score = MathF.Sqrt(Math.Clamp(cls[i], 0f, 1f) * Math.Clamp(obj[i], 0f, 1f));
+                if (!(score >= scoreThreshold)) continue;
+
+                float col = i % cols, row = i / cols;
+                float cx = (col + bbox[i * 4]) * stride, cy = (row + bbox[i * 4 + 1]) * stride;
+                float w = MathF.Exp(bbox[i * 4 + 2]) * stride, h = MathF.Exp(bbox[i * 4 + 3]) * stride;
+                for (int k = 0; k < 5; k++)
+                {
+                    kps[2 * k] = (col + points[i * 10 + 2 * k]) * stride;
+                    kps[2 * k + 1] = (row + points[i * 10 + 2 * k + 1]) * stride;
+                }
+                candidates.Add(new FaceBox(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), score, kps);
+            }
+        }
+        return candidates;
+    }
+
+    private ReadOnlySpan<float> Output(IReadOnlyList<OrtValue> outputs, string kind, int stride)
+    {
+        int index = Model.OutputNames.ToList().IndexOf($"{kind}_{stride}");
+        return outputs[index].GetTensorDataAsSpan<float>();
+    }
+}
