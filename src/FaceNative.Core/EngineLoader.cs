@@ -110,8 +110,8 @@ internal static class EngineLoader
     /// README, "Verification thresholds"). A pack may name one of them or give a number.</summary>
     internal static class Calibration
     {
-        public const float MobileFaceNetW600k = 0.64f;
-        public const float Faceplugin = 0.53f;
+        public const float MobileFaceNetW600k = 0.66f;
+        public const float Faceplugin = 0.56f;
     }
 
     private static float ThresholdFor(string recognizerFormat, string? packValue, bool recognizerOverridden)

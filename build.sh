@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# FaceNative build driver.
+#   ./build.sh            install what a fresh Debian machine lacks, build, publish into dist/
+#   ./build.sh test       the above, then every test suite; ends with "N passed, N failed"
+#   ./build.sh deps       only the apt packages
+# Models are looked up in $FACENATIVE_MODELS (default here: ../shared/models beside the repo).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export FACENATIVE_MODELS=${FACENATIVE_MODELS:-$ROOT/../shared/models}
+
+APT_PACKAGES=(
+  libgtk-3-0            # libOpenCvSharpExtern.so links GTK
+  gcc libc6-dev zlib1g-dev  # NativeAOT links with gcc; the C tests compile with it
+  golang-go             # Go binding
+  python3 python3-numpy python3-pytest  # Python binding tests (Debian's /usr/bin/python3)
+  python3-grpcio python3-grpc-tools     # gRPC cross-language check
+)
+
+install_deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}" >&2
+    local sudo=; [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+publish() {
+  echo "publishing dist/bin/facenative (NativeAOT)" >&2
+  dotnet publish src/FaceNative.Cli -c Release -r linux-x64 -p:PublishAot=true -o dist/bin --nologo -v quiet
+  rm -f dist/bin/*.dbg dist/bin/*.pdb
+}
+
+case "${1:-all}" in
+  deps) install_deps ;;
+  all) install_deps; publish ;;
+  test) install_deps; publish; exec "$ROOT/tests/run_all.sh" ;;
+  *) echo "usage: $0 [all|deps|test]" >&2; exit 1 ;;
+esac
