@@ -86,6 +86,50 @@ public static class ImageFactory
         return png.ToArray();
     }
 
+    /// <summary>An 8-bit indexed-colour PNG of <paramref name="bgr"/> quantised to 6 levels per
+    /// channel (216 palette entries).</summary>
+    public static byte[] PalettePng(Mat bgr)
+    {
+        int width = bgr.Width, height = bgr.Height;
+        var palette = new byte[216 * 3];
+        for (int i = 0; i < 216; i++)
+        {
+            palette[3 * i] = (byte)(i / 36 * 51);
+            palette[3 * i + 1] = (byte)(i / 6 % 6 * 51);
+            palette[3 * i + 2] = (byte)(i % 6 * 51);
+        }
+
+        var raw = new MemoryStream();
+        using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var row = new byte[width + 1];
+            var indexer = bgr.GetGenericIndexer<Vec3b>();
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    Vec3b p = indexer[y, x];
+                    int r = (p.Item2 + 25) / 51, g = (p.Item1 + 25) / 51, b = (p.Item0 + 25) / 51;
+                    row[x + 1] = (byte)(r * 36 + g * 6 + b);
+                }
+                z.Write(row);
+            }
+        }
+
+        var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8;
+        ihdr[9] = 3;
+        WriteChunk(png, "IHDR", ihdr);
+        WriteChunk(png, "PLTE", palette);
+        WriteChunk(png, "IDAT", raw.ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
     private static void WriteChunk(Stream png, string type, byte[] data)
     {
         Span<byte> length = stackalloc byte[4];
