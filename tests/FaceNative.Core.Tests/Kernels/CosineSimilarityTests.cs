@@ -3,7 +3,7 @@ using Xunit;
 
 namespace FaceNative.Tests.Kernels;
 
-public class CosineTests
+public class CosineSimilarityTests
 {
     [Fact]
     public void Similarity_HandComputed()

@@ -64,6 +64,18 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
     }
 
     [Fact]
+    public void FuzzFinding_PngWithIncompleteIdat_TypedOutcome()
+    {
+        // From fuzz/run.sh (reported as a hang under load; replayed, it returns at once).
+        byte[] png = Convert.FromHexString(
+            "89504E470D0A1A0A0000000D49484452000000050000000308000000007E5DC0C0C0C0C0114944415478" +
+            "9C63E46460606060624090000000E1000F63DD33000000000049454E44AE424482");
+
+        AssertTypedOutcome(() => _fx.Engine.Decode(png));
+        AssertEngineStillWorks();
+    }
+
+    [Fact]
     public void DecompressionBomb_30000Squared_RefusedBeforeDecoding()
     {
         byte[] bomb = ImageFactory.ZeroPng(30000, 30000);
