@@ -157,15 +157,16 @@ public static class AffineWarp
                 var x1 = x0 + Vector256<int>.One;
                 var y1 = y0 + Vector256<int>.One;
 
-                // A tap outside the image reads a clamped (valid) address and is masked to 0.
+                // A tap outside the image reads a clamped (valid) address and is masked to 0;
+                // x0, y0 lie in [-4, size - 1], so x1, y1 need clamping on both sides.
                 var inX0 = Vector256.LessThan(x0.AsUInt32(), widthU).AsInt32();
                 var inX1 = Vector256.LessThan(x1.AsUInt32(), widthU).AsInt32();
                 var inY0 = Vector256.LessThan(y0.AsUInt32(), heightU).AsInt32();
                 var inY1 = Vector256.LessThan(y1.AsUInt32(), heightU).AsInt32();
                 var col0 = Vector256.Max(x0, Vector256<int>.Zero) * bpp;
-                var col1 = Vector256.Min(x1, maxX) * bpp;
+                var col1 = Vector256.Min(Vector256.Max(x1, Vector256<int>.Zero), maxX) * bpp;
                 var row0 = Vector256.Max(y0, Vector256<int>.Zero) * stride;
-                var row1 = Vector256.Min(y1, maxY) * stride;
+                var row1 = Vector256.Min(Vector256.Max(y1, Vector256<int>.Zero), maxY) * stride;
                 var t00 = PixelTaps.Gather(s.Pixels, row0 + col0, lastLoad) & (inY0 & inX0);
                 var t01 = PixelTaps.Gather(s.Pixels, row0 + col1, lastLoad) & (inY0 & inX1);
                 var t10 = PixelTaps.Gather(s.Pixels, row1 + col0, lastLoad) & (inY1 & inX0);
@@ -262,9 +263,9 @@ public static class AffineWarp
                 var inY0 = Vector128.LessThan(y0.AsUInt32(), heightU).AsInt32();
                 var inY1 = Vector128.LessThan(y1.AsUInt32(), heightU).AsInt32();
                 var col0 = Vector128.Max(x0, Vector128<int>.Zero) * bpp;
-                var col1 = Vector128.Min(x1, maxX) * bpp;
+                var col1 = Vector128.Min(Vector128.Max(x1, Vector128<int>.Zero), maxX) * bpp;
                 var row0 = Vector128.Max(y0, Vector128<int>.Zero) * stride;
-                var row1 = Vector128.Min(y1, maxY) * stride;
+                var row1 = Vector128.Min(Vector128.Max(y1, Vector128<int>.Zero), maxY) * stride;
                 var t00 = PixelTaps.Gather(s.Pixels, row0 + col0, lastLoad) & (inY0 & inX0);
                 var t01 = PixelTaps.Gather(s.Pixels, row0 + col1, lastLoad) & (inY0 & inX1);
                 var t10 = PixelTaps.Gather(s.Pixels, row1 + col0, lastLoad) & (inY1 & inX0);
