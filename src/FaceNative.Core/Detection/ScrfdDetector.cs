@@ -39,10 +39,12 @@ public sealed class ScrfdDetector : FaceDetector
             ReadOnlySpan<float> boxes = maps[si, 1].GetTensorDataAsSpan<float>();
             ReadOnlySpan<float> points = maps[si, 2].GetTensorDataAsSpan<float>();
 
-            for (int i = 0; i < scores.Length; i++)
+            // Find the few anchors over the threshold in one vector pass, decode only those.
+            int[] survivors = System.Buffers.ArrayPool<int>.Shared.Rent(scores.Length);
+            int count = ScoreFilter.AtLeast(scores, scoreThreshold, survivors);
+            for (int n = 0; n < count; n++)
             {
-                if (!(scores[i] >= scoreThreshold)) continue;
-
+                int i = survivors[n];
                 // Row i belongs to cell i / anchors; the anchor centre is the cell's top-left corner.
                 int cell = i / anchors;
                 float cx = cell % cols * stride, cy = cell / cols * stride;
@@ -55,6 +57,7 @@ public sealed class ScrfdDetector : FaceDetector
                 }
                 candidates.Add(box, scores[i], kps);
             }
+            System.Buffers.ArrayPool<int>.Shared.Return(survivors);
         }
         return candidates;
     }
