@@ -86,30 +86,97 @@ public static class AffineWarp
         public readonly int Length = length, Width = width, Height = height, Stride = stride;
     }
 
+    /// <summary>Whether the 4-byte tap loads need the end-of-buffer guard of
+    /// <see cref="PixelTaps.Gather(byte*, Vector256{int}, Vector256{int})"/>; decided once per
+    /// call and compiled into two copies of the loop.</summary>
+    private interface ILoads
+    {
+        static abstract bool Guarded { get; }
+    }
+
+    private struct GuardedLoads : ILoads
+    {
+        public static bool Guarded => true;
+    }
+
+    private struct PlainLoads : ILoads
+    {
+        public static bool Guarded => false;
+    }
+
+    /// <summary>
+    /// True when an 8-byte load at any tap this map can touch stays inside the buffer: taps are
+    /// clamped into the image, so only the last 8 bytes (the last row's last pixels) are at
+    /// risk, and an affine map's extremes over the output rectangle are at its corners. A
+    /// 2-pixel margin covers rounding; a non-finite corner answers false.
+    /// </summary>
+    private static bool LoadsStayInside(AffineMatrix m, int outWidth, int outHeight, int width, int height)
+    {
+        double maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
+        foreach ((int u, int v) in new[] { (0, 0), (outWidth - 1, 0), (0, outHeight - 1), (outWidth - 1, outHeight - 1) })
+        {
+            maxX = Math.Max(maxX, m.A * u + m.B * v + m.C);
+            maxY = Math.Max(maxY, m.D * u + m.E * v + m.F);
+        }
+        if (!double.IsFinite(maxX) || !double.IsFinite(maxY)) return false;
+        return maxY + 2 < height - 1 || maxX + 2 < width - 8;
+    }
+
     private static unsafe void Warp256(in Source s, ReadOnlySpan<byte> pixels, in ChannelTaps taps, AffineMatrix m,
         int outWidth, int outHeight, float* dst, Span<float> dstSpan)
     {
+        // A·u and D·u per output column, once per call: the same double products the reference
+        // forms, so (A·u + B·v) + C below rounds exactly as it does.
+        double[] terms = System.Buffers.ArrayPool<double>.Shared.Rent(2 * outWidth);
+        for (int u = 0; u < outWidth; u++)
+        {
+            terms[u] = m.A * u;
+            terms[outWidth + u] = m.D * u;
+        }
+        fixed (double* t = terms)
+        {
+            if (LoadsStayInside(m, outWidth, outHeight, s.Width, s.Height))
+                Warp256<PlainLoads>(s, pixels, taps, m, outWidth, outHeight, t, dst, dstSpan);
+            else
+                Warp256<GuardedLoads>(s, pixels, taps, m, outWidth, outHeight, t, dst, dstSpan);
+        }
+        System.Buffers.ArrayPool<double>.Shared.Return(terms);
+    }
+
+    private static unsafe void Warp256<TLoads>(in Source s, ReadOnlySpan<byte> pixels, in ChannelTaps taps,
+        AffineMatrix m, int outWidth, int outHeight, double* terms, float* dst, Span<float> dstSpan)
+        where TLoads : struct, ILoads
+    {
         int plane = outWidth * outHeight;
-        var lanes = Vector256.Create(0.0, 1, 2, 3);
-        var four = Vector256.Create(4.0);
-        (var a, var c, var d, var f) = (Vector256.Create(m.A), Vector256.Create(m.C), Vector256.Create(m.D),
-            Vector256.Create(m.F));
-        (var minusOne, var widthD, var heightD) = (Vector256.Create(-1.0), Vector256.Create((double)s.Width),
-            Vector256.Create((double)s.Height));
+        (var c, var f) = (Vector256.Create(m.C), Vector256.Create(m.F));
+        (var c8, var f8) = (Vector512.Create(m.C), Vector512.Create(m.F));
+        (var low, var highX, var highY) = (Vector256.Create(-4.0), Vector256.Create(s.Width + 4.0),
+            Vector256.Create(s.Height + 4.0));
+        (var low8, var highX8, var highY8) = (Vector512.Create(-4.0), Vector512.Create(s.Width + 4.0),
+            Vector512.Create(s.Height + 4.0));
         (var widthU, var heightU) = (Vector256.Create((uint)s.Width), Vector256.Create((uint)s.Height));
         (var maxX, var maxY) = (Vector256.Create(s.Width - 1), Vector256.Create(s.Height - 1));
         (var stride, var bpp, var lastLoad) = (Vector256.Create(s.Stride), Vector256.Create(taps.Bpp),
             Vector256.Create(s.Length - 4));
+        (var pick0, var pick1, var pick2) = (PickByte(taps.Byte0), PickByte(taps.Byte1), PickByte(taps.Byte2));
+        (var pair0, var pair1, var pair2) = (PickPairByte(taps.Byte0, taps.Bpp), PickPairByte(taps.Byte1, taps.Bpp),
+            PickPairByte(taps.Byte2, taps.Bpp));
+        // Pair loads need two pixels in a row; interior means x0 ≤ width - 2.
+        bool pairs = s.Width >= 2;
+        var interiorU = Vector256.Create((uint)(s.Width - 1));
+        (var mean0, var mean1, var mean2) = (Vector256.Create(taps.Mean0), Vector256.Create(taps.Mean1),
+            Vector256.Create(taps.Mean2));
+        (var scale0, var scale1, var scale2) = (Vector256.Create(taps.Scale0), Vector256.Create(taps.Scale1),
+            Vector256.Create(taps.Scale2));
         var one = Vector256.Create(1f);
 
         for (int v = 0; v < outHeight; v++)
         {
-            var bv = Vector256.Create(m.B * v);
-            var ev = Vector256.Create(m.E * v);
+            double bv = m.B * v, ev = m.E * v;
             int row = v * outWidth;
 
-            // Eight pixels per step as two halves of four doubles; a short row ends with an
-            // overlapping step (same values written twice), a row under 8 pixels is scalar.
+            // Eight pixels per step; a short row ends with an overlapping step (the same values
+            // written twice), a row under 8 pixels is scalar.
             for (int u = 0; ; u += 8)
             {
                 if (u > outWidth - 8)
@@ -124,73 +191,179 @@ public static class AffineWarp
                     u = outWidth - 8;
                 }
 
-                // Source coordinates in double, summed in the reference's order: (A·u + B·v) + C.
-                var uLo = Vector256.Create((double)u) + lanes;
-                var uHi = uLo + four;
-                var sxLo = a * uLo + bv + c;
-                var sxHi = a * uHi + bv + c;
-                var syLo = d * uLo + ev + f;
-                var syHi = d * uHi + ev + f;
-
-                // Lanes the reference rejects outright (non-finite, or no tap inside) move to
-                // -4, where both taps fall outside and the conversions below cannot overflow.
-                var insideLo = Vector256.GreaterThan(sxLo, minusOne) & Vector256.LessThan(sxLo, widthD)
-                    & Vector256.GreaterThan(syLo, minusOne) & Vector256.LessThan(syLo, heightD);
-                var insideHi = Vector256.GreaterThan(sxHi, minusOne) & Vector256.LessThan(sxHi, widthD)
-                    & Vector256.GreaterThan(syHi, minusOne) & Vector256.LessThan(syHi, heightD);
-                var outside = Vector256.Create(-4.0);
-                sxLo = Vector256.ConditionalSelect(insideLo, sxLo, outside);
-                sxHi = Vector256.ConditionalSelect(insideHi, sxHi, outside);
-                syLo = Vector256.ConditionalSelect(insideLo, syLo, outside);
-                syHi = Vector256.ConditionalSelect(insideHi, syHi, outside);
-
-                var flxLo = Vector256.Floor(sxLo);
-                var flxHi = Vector256.Floor(sxHi);
-                var flyLo = Vector256.Floor(syLo);
-                var flyHi = Vector256.Floor(syHi);
-                var fx = Vector256.Narrow(sxLo - flxLo, sxHi - flxHi);
-                var fy = Vector256.Narrow(syLo - flyLo, syHi - flyHi);
-                var x0 = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(flxLo),
-                    Avx.ConvertToVector128Int32WithTruncation(flxHi));
-                var y0 = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(flyLo),
-                    Avx.ConvertToVector128Int32WithTruncation(flyHi));
+                // Source coordinates (A·u + B·v) + C in double, then clamped to [-4, size + 4]
+                // with the native max/min, which also turn NaN into -4 (maxpd returns its second
+                // operand on NaN). Every lane the reference rejects (non-finite, ≤ -1 or ≥ size)
+                // then has no tap inside the image, or only taps of weight exactly 0, so it
+                // comes out black as in the reference, and the conversions cannot overflow.
+                Vector256<float> fx, fy;
+                Vector256<int> x0, y0;
+                if (Avx512F.IsSupported)
+                {
+                    var sx = Avx512F.Min(Avx512F.Max(Vector512.Load(terms + u) + Vector512.Create(bv) + c8, low8), highX8);
+                    var sy = Avx512F.Min(Avx512F.Max(Vector512.Load(terms + outWidth + u) + Vector512.Create(ev) + f8,
+                        low8), highY8);
+                    var flx = Vector512.Floor(sx);
+                    var fly = Vector512.Floor(sy);
+                    fx = Avx512F.ConvertToVector256Single(sx - flx);
+                    fy = Avx512F.ConvertToVector256Single(sy - fly);
+                    x0 = Avx512F.ConvertToVector256Int32WithTruncation(flx);
+                    y0 = Avx512F.ConvertToVector256Int32WithTruncation(fly);
+                }
+                else
+                {
+                    var bv4 = Vector256.Create(bv);
+                    var ev4 = Vector256.Create(ev);
+                    var sxLo = Avx.Min(Avx.Max(Vector256.Load(terms + u) + bv4 + c, low), highX);
+                    var sxHi = Avx.Min(Avx.Max(Vector256.Load(terms + u + 4) + bv4 + c, low), highX);
+                    var syLo = Avx.Min(Avx.Max(Vector256.Load(terms + outWidth + u) + ev4 + f, low), highY);
+                    var syHi = Avx.Min(Avx.Max(Vector256.Load(terms + outWidth + u + 4) + ev4 + f, low), highY);
+                    var flxLo = Vector256.Floor(sxLo);
+                    var flxHi = Vector256.Floor(sxHi);
+                    var flyLo = Vector256.Floor(syLo);
+                    var flyHi = Vector256.Floor(syHi);
+                    fx = Vector256.Create(Avx.ConvertToVector128Single(sxLo - flxLo),
+                        Avx.ConvertToVector128Single(sxHi - flxHi));
+                    fy = Vector256.Create(Avx.ConvertToVector128Single(syLo - flyLo),
+                        Avx.ConvertToVector128Single(syHi - flyHi));
+                    x0 = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(flxLo),
+                        Avx.ConvertToVector128Int32WithTruncation(flxHi));
+                    y0 = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(flyLo),
+                        Avx.ConvertToVector128Int32WithTruncation(flyHi));
+                }
                 var x1 = x0 + Vector256<int>.One;
                 var y1 = y0 + Vector256<int>.One;
-
-                // A tap outside the image reads a clamped (valid) address and is masked to 0;
-                // x0, y0 lie in [-4, size - 1], so x1, y1 need clamping on both sides.
-                var inX0 = Vector256.LessThan(x0.AsUInt32(), widthU).AsInt32();
-                var inX1 = Vector256.LessThan(x1.AsUInt32(), widthU).AsInt32();
                 var inY0 = Vector256.LessThan(y0.AsUInt32(), heightU).AsInt32();
                 var inY1 = Vector256.LessThan(y1.AsUInt32(), heightU).AsInt32();
-                var col0 = Vector256.Max(x0, Vector256<int>.Zero) * bpp;
-                var col1 = Vector256.Min(Vector256.Max(x1, Vector256<int>.Zero), maxX) * bpp;
-                var row0 = Vector256.Max(y0, Vector256<int>.Zero) * stride;
+                var row0 = Vector256.Min(Vector256.Max(y0, Vector256<int>.Zero), maxY) * stride;
                 var row1 = Vector256.Min(Vector256.Max(y1, Vector256<int>.Zero), maxY) * stride;
-                var t00 = PixelTaps.Gather(s.Pixels, row0 + col0, lastLoad) & (inY0 & inX0);
-                var t01 = PixelTaps.Gather(s.Pixels, row0 + col1, lastLoad) & (inY0 & inX1);
-                var t10 = PixelTaps.Gather(s.Pixels, row1 + col0, lastLoad) & (inY1 & inX0);
-                var t11 = PixelTaps.Gather(s.Pixels, row1 + col1, lastLoad) & (inY1 & inX1);
-
-                // Weights as the reference forms them: w = wy · wx.
                 var gx = one - fx;
                 var gy = one - fy;
-                var w00 = gy * gx;
-                var w01 = gy * fx;
-                var w10 = fy * gx;
-                var w11 = fy * fx;
-
                 float* o = dst + row + u;
-                for (int ch = 0; ch < 3; ch++)
+
+                // Interior step (every x0 in [0, width - 2], the usual case): both horizontal
+                // taps of a row come from one 8-byte load, half the gathered elements of the
+                // general step. A row outside the image gets weight 0 instead of masked pixels,
+                // which adds the same +0 the general step adds.
+                if (!TLoads.Guarded && pairs
+                    && Vector256.LessThanAll(x0.AsUInt32(), interiorU))
                 {
-                    int b = taps.Byte(ch);
-                    var sum = w00 * PixelTaps.Channel(t00, b) + w01 * PixelTaps.Channel(t01, b)
-                        + w10 * PixelTaps.Channel(t10, b) + w11 * PixelTaps.Channel(t11, b);
-                    ((sum - Vector256.Create(taps.Mean(ch))) * Vector256.Create(taps.Scale(ch)))
-                        .Store(o + ch * plane);
+                    var col = x0 * bpp;
+                    var w00 = (gy * gx) & inY0.AsSingle();
+                    var w01 = (gy * fx) & inY0.AsSingle();
+                    var w10 = (fy * gx) & inY1.AsSingle();
+                    var w11 = (fy * fx) & inY1.AsSingle();
+                    var (a0, b0) = GatherPairs(s.Pixels, row0 + col);
+                    var (a1, b1) = GatherPairs(s.Pixels, row1 + col);
+                    ((BlendPairs(a0, b0, a1, b1, w00, w01, w10, w11, pair0) - mean0) * scale0).Store(o);
+                    ((BlendPairs(a0, b0, a1, b1, w00, w01, w10, w11, pair1) - mean1) * scale1).Store(o + plane);
+                    ((BlendPairs(a0, b0, a1, b1, w00, w01, w10, w11, pair2) - mean2) * scale2).Store(o + 2 * plane);
+                    continue;
+                }
+
+                // General step: four gathers; a tap outside the image reads a clamped (valid)
+                // address and is masked to 0.
+                {
+                    var inX0 = Vector256.LessThan(x0.AsUInt32(), widthU).AsInt32();
+                    var inX1 = Vector256.LessThan(x1.AsUInt32(), widthU).AsInt32();
+                    var col0 = Vector256.Min(Vector256.Max(x0, Vector256<int>.Zero), maxX) * bpp;
+                    var col1 = Vector256.Min(Vector256.Max(x1, Vector256<int>.Zero), maxX) * bpp;
+                    var t00 = Load<TLoads>(s.Pixels, row0 + col0, lastLoad) & (inY0 & inX0);
+                    var t01 = Load<TLoads>(s.Pixels, row0 + col1, lastLoad) & (inY0 & inX1);
+                    var t10 = Load<TLoads>(s.Pixels, row1 + col0, lastLoad) & (inY1 & inX0);
+                    var t11 = Load<TLoads>(s.Pixels, row1 + col1, lastLoad) & (inY1 & inX1);
+
+                    // Weights as the reference forms them, w = wy · wx, and the taps summed in
+                    // its order, (y0,x0), (y0,x1), (y1,x0), (y1,x1), with separate multiply and add.
+                    var w00 = gy * gx;
+                    var w01 = gy * fx;
+                    var w10 = fy * gx;
+                    var w11 = fy * fx;
+                    ((Blend(t00, t01, t10, t11, w00, w01, w10, w11, pick0) - mean0) * scale0).Store(o);
+                    ((Blend(t00, t01, t10, t11, w00, w01, w10, w11, pick1) - mean1) * scale1).Store(o + plane);
+                    ((Blend(t00, t01, t10, t11, w00, w01, w10, w11, pick2) - mean2) * scale2).Store(o + 2 * plane);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// 8-byte loads at the 8 offsets (pixel x0 and x0 + 1 of one row each), as two gathers of
+    /// four: <c>a</c> holds lanes 0, 1, 4, 5 and <c>b</c> lanes 2, 3, 6, 7, the order in which a
+    /// 64-bit unpack of the two puts the lanes back in sequence (see <see cref="BlendPairs"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<long> A, Vector256<long> B) GatherPairs(byte* pixels, Vector256<int> offset)
+    {
+        var order = Avx2.Permute4x64(offset.AsInt64(), 0b11_01_10_00).AsInt32();
+        return (Avx2.GatherVector256((long*)pixels, order.GetLower(), 1),
+            Avx2.GatherVector256((long*)pixels, order.GetUpper(), 1));
+    }
+
+    /// <summary>One channel from pair loads: the byte shuffle turns each 128-bit half
+    /// [pixel p | pixel q] into dwords [left p, left q, right p, right q]; unpacking the low and
+    /// high 64 bits of the two halves' results gives left and right taps of lanes 0…7 in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> BlendPairs(Vector256<long> a0, Vector256<long> b0, Vector256<long> a1,
+        Vector256<long> b1, Vector256<float> w00, Vector256<float> w01, Vector256<float> w10, Vector256<float> w11,
+        Vector256<byte> pick)
+    {
+        var sa0 = Avx2.Shuffle(a0.AsByte(), pick).AsInt64();
+        var sb0 = Avx2.Shuffle(b0.AsByte(), pick).AsInt64();
+        var sa1 = Avx2.Shuffle(a1.AsByte(), pick).AsInt64();
+        var sb1 = Avx2.Shuffle(b1.AsByte(), pick).AsInt64();
+        var p00 = Vector256.ConvertToSingle(Avx2.UnpackLow(sa0, sb0).AsInt32());
+        var p01 = Vector256.ConvertToSingle(Avx2.UnpackHigh(sa0, sb0).AsInt32());
+        var p10 = Vector256.ConvertToSingle(Avx2.UnpackLow(sa1, sb1).AsInt32());
+        var p11 = Vector256.ConvertToSingle(Avx2.UnpackHigh(sa1, sb1).AsInt32());
+        return w00 * p00 + w01 * p01 + w10 * p10 + w11 * p11;
+    }
+
+    /// <summary>The byte shuffle for <see cref="BlendPairs"/>: in each 128-bit half, dword 0 takes
+    /// byte <paramref name="index"/> of the first pixel, dword 1 of the second pixel (byte 8 on),
+    /// dwords 2 and 3 the same bytes of the right-hand neighbours (bpp bytes further).</summary>
+    private static Vector256<byte> PickPairByte(int index, int bpp)
+    {
+        Span<byte> mask = stackalloc byte[32];
+        mask.Fill(0x80);
+        for (int half = 0; half < 32; half += 16)
+        {
+            mask[half] = (byte)index;
+            mask[half + 4] = (byte)(8 + index);
+            mask[half + 8] = (byte)(bpp + index);
+            mask[half + 12] = (byte)(8 + bpp + index);
+        }
+        return Vector256.Create<byte>(mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<int> Load<TLoads>(byte* pixels, Vector256<int> offset, Vector256<int> lastLoad)
+        where TLoads : struct, ILoads =>
+        TLoads.Guarded ? PixelTaps.Gather(pixels, offset, lastLoad) : Avx2.GatherVector256((int*)pixels, offset, 1);
+
+    /// <summary>A byte shuffle that moves byte <paramref name="index"/> of each 32-bit lane to
+    /// the lane's low byte and zeroes the rest (0x80 selects zero).</summary>
+    private static Vector256<byte> PickByte(int index)
+    {
+        Span<byte> mask = stackalloc byte[32];
+        for (int lane = 0; lane < 8; lane++)
+        {
+            mask[4 * lane] = (byte)(4 * (lane & 3) + index);
+            mask[4 * lane + 1] = mask[4 * lane + 2] = mask[4 * lane + 3] = 0x80;
+        }
+        return Vector256.Create<byte>(mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Blend(Vector256<int> t00, Vector256<int> t01, Vector256<int> t10,
+        Vector256<int> t11, Vector256<float> w00, Vector256<float> w01, Vector256<float> w10, Vector256<float> w11,
+        Vector256<byte> pick)
+    {
+        var p00 = Vector256.ConvertToSingle(Avx2.Shuffle(t00.AsByte(), pick).AsInt32());
+        var p01 = Vector256.ConvertToSingle(Avx2.Shuffle(t01.AsByte(), pick).AsInt32());
+        var p10 = Vector256.ConvertToSingle(Avx2.Shuffle(t10.AsByte(), pick).AsInt32());
+        var p11 = Vector256.ConvertToSingle(Avx2.Shuffle(t11.AsByte(), pick).AsInt32());
+        return w00 * p00 + w01 * p01 + w10 * p10 + w11 * p11;
     }
 
     private static unsafe void Warp128(in Source s, ReadOnlySpan<byte> pixels, in ChannelTaps taps, AffineMatrix m,

@@ -8,15 +8,17 @@ namespace FaceNative.Core.Tests.Kernels;
 
 /// <summary>
 /// Re-runs every kernel test in a child test process with the wide paths switched off, so that
-/// the 128-bit and the scalar paths are checked against the references on this AVX2 machine
-/// too: <c>DOTNET_EnableAVX2=0</c> leaves 128-bit vectors only, <c>DOTNET_EnableHWIntrinsic=0</c>
-/// leaves plain scalar code.
+/// the narrower paths are checked against the references on this machine too:
+/// <c>DOTNET_EnableAVX512=0</c> (the .NET 10 name; <c>EnableAVX512F</c> no longer switches it
+/// off) leaves AVX2, <c>DOTNET_EnableAVX2=0</c> leaves 128-bit vectors only,
+/// <c>DOTNET_EnableHWIntrinsic=0</c> leaves plain scalar code.
 /// </summary>
 public class FallbackPathTests
 {
     internal const string ChildVariable = "FACENATIVE_KERNEL_TEST_CHILD";
 
     [Theory]
+    [InlineData("DOTNET_EnableAVX512")]
     [InlineData("DOTNET_EnableAVX2")]
     [InlineData("DOTNET_EnableHWIntrinsic")]
     public void KernelTests_Pass_WithWidePathsOff(string switchOff)
@@ -57,6 +59,11 @@ public class IsaProbeTests
     {
         switch (Environment.GetEnvironmentVariable(FallbackPathTests.ChildVariable))
         {
+            case "DOTNET_EnableAVX512":
+                Assert.False(Avx512F.IsSupported);
+                Assert.False(Vector512.IsHardwareAccelerated);
+                Assert.True(Avx2.IsSupported);
+                break;
             case "DOTNET_EnableAVX2":
                 Assert.False(Avx2.IsSupported);
                 Assert.False(Vector256.IsHardwareAccelerated);
