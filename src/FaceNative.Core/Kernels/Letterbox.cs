@@ -174,8 +174,11 @@ public static class Letterbox
                 int i = 0;
                 if (width == 8 && n >= 8)
                 {
-                    for (; i <= n - 8; i += 8) Blend256(p, length, colTable, fracTable, n, rows, taps, o, plane, i);
-                    if (i < n) Blend256(p, length, colTable, fracTable, n, rows, taps, o, plane, n - 8);
+                    // Only a row whose taps reach the last 4 bytes of the image needs guarded loads.
+                    bool guarded = Math.Max(rows.Row0, rows.Row1) + cols[2 * n - 1] + 4 > length;
+                    for (; i <= n - 8; i += 8)
+                        Blend256(p, length, colTable, fracTable, n, rows, taps, o, plane, i, guarded);
+                    if (i < n) Blend256(p, length, colTable, fracTable, n, rows, taps, o, plane, n - 8, guarded);
                     i = n;
                 }
                 else if (width == 4 && n >= 4)
@@ -205,7 +208,7 @@ public static class Letterbox
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Blend256(byte* p, int length, int* cols, float* fracs, int n, in RowTaps rows,
-        in ChannelTaps taps, float* o, int plane, int i)
+        in ChannelTaps taps, float* o, int plane, int i, bool guarded)
     {
         var col0 = Vector256.Load(cols + i);
         var col1 = Vector256.Load(cols + n + i);
@@ -216,19 +219,37 @@ public static class Letterbox
         var lastLoad = Vector256.Create(length - 4);
         var row0 = Vector256.Create(rows.Row0);
         var row1 = Vector256.Create(rows.Row1);
-        var t00 = PixelTaps.Gather(p, row0 + col0, lastLoad);
-        var t01 = PixelTaps.Gather(p, row0 + col1, lastLoad);
-        var t10 = PixelTaps.Gather(p, row1 + col0, lastLoad);
-        var t11 = PixelTaps.Gather(p, row1 + col1, lastLoad);
-
-        for (int ch = 0; ch < 3; ch++)
+        Vector256<int> t00, t01, t10, t11;
+        if (guarded)
         {
-            int b = taps.Byte(ch);
-            var top = PixelTaps.Channel(t00, b) * gx + PixelTaps.Channel(t01, b) * fx;
-            var bottom = PixelTaps.Channel(t10, b) * gx + PixelTaps.Channel(t11, b) * fx;
-            var value = top * gy + bottom * fy;
-            ((value - Vector256.Create(taps.Mean(ch))) * Vector256.Create(taps.Scale(ch))).Store(o + ch * plane + i);
+            t00 = PixelTaps.Gather(p, row0 + col0, lastLoad);
+            t01 = PixelTaps.Gather(p, row0 + col1, lastLoad);
+            t10 = PixelTaps.Gather(p, row1 + col0, lastLoad);
+            t11 = PixelTaps.Gather(p, row1 + col1, lastLoad);
         }
+        else
+        {
+            t00 = Avx2.GatherVector256((int*)p, row0 + col0, 1);
+            t01 = Avx2.GatherVector256((int*)p, row0 + col1, 1);
+            t10 = Avx2.GatherVector256((int*)p, row1 + col0, 1);
+            t11 = Avx2.GatherVector256((int*)p, row1 + col1, 1);
+        }
+
+        // Unrolled by hand: the JIT keeps the channel's constants in registers this way.
+        Channel256(t00, t01, t10, t11, gx, fx, gy, fy, taps.Byte0, taps.Mean0, taps.Scale0, o + i);
+        Channel256(t00, t01, t10, t11, gx, fx, gy, fy, taps.Byte1, taps.Mean1, taps.Scale1, o + plane + i);
+        Channel256(t00, t01, t10, t11, gx, fx, gy, fy, taps.Byte2, taps.Mean2, taps.Scale2, o + 2 * plane + i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Channel256(Vector256<int> t00, Vector256<int> t01, Vector256<int> t10,
+        Vector256<int> t11, Vector256<float> gx, Vector256<float> fx, Vector256<float> gy, Vector256<float> fy,
+        int b, float mean, float scale, float* o)
+    {
+        var top = PixelTaps.Channel(t00, b) * gx + PixelTaps.Channel(t01, b) * fx;
+        var bottom = PixelTaps.Channel(t10, b) * gx + PixelTaps.Channel(t11, b) * fx;
+        var value = top * gy + bottom * fy;
+        ((value - Vector256.Create(mean)) * Vector256.Create(scale)).Store(o);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
