@@ -35,7 +35,8 @@ public class TopKBenchmarks
         var partial = new float[threads];
         Parallel.For(0, threads, t =>
         {
-            int start = (int)((long)_matrix.Length * t / threads), end = (int)((long)_matrix.Length * (t + 1) / threads);
+            int start = (int)((long)_matrix.Length * t / threads);
+            int end = (int)((long)_matrix.Length * (t + 1) / threads);
             var span = _matrix.AsSpan(start, end - start);
             Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
             int i = 0;

@@ -113,7 +113,8 @@ public static class AffineWarp
     private static bool LoadsStayInside(AffineMatrix m, int outWidth, int outHeight, int width, int height)
     {
         double maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
-        foreach ((int u, int v) in new[] { (0, 0), (outWidth - 1, 0), (0, outHeight - 1), (outWidth - 1, outHeight - 1) })
+        int lastU = outWidth - 1, lastV = outHeight - 1;
+        foreach ((int u, int v) in new[] { (0, 0), (lastU, 0), (0, lastV), (lastU, lastV) })
         {
             maxX = Math.Max(maxX, m.A * u + m.B * v + m.C);
             maxY = Math.Max(maxY, m.D * u + m.E * v + m.F);
@@ -200,7 +201,8 @@ public static class AffineWarp
                 Vector256<int> x0, y0;
                 if (Avx512F.IsSupported)
                 {
-                    var sx = Avx512F.Min(Avx512F.Max(Vector512.Load(terms + u) + Vector512.Create(bv) + c8, low8), highX8);
+                    var sx = Avx512F.Min(Avx512F.Max(Vector512.Load(terms + u) + Vector512.Create(bv) + c8, low8),
+                        highX8);
                     var sy = Avx512F.Min(Avx512F.Max(Vector512.Load(terms + outWidth + u) + Vector512.Create(ev) + f8,
                         low8), highY8);
                     var flx = Vector512.Floor(sx);
@@ -509,7 +511,8 @@ public static class AffineWarp
             throw new FaceException(FaceErrorKind.InvalidArgument, $"image size {width}x{height} is empty");
         if (stride < width * bpp || (long)stride * (height - 1) + (long)width * bpp > pixels.Length)
             throw new FaceException(FaceErrorKind.InvalidArgument,
-                $"{pixels.Length} bytes with stride {stride} do not hold a {width}x{height} image of {bpp} bytes/pixel");
+                $"{pixels.Length} bytes with stride {stride} do not hold a {width}x{height} image " +
+                $"of {bpp} bytes/pixel");
         if (outWidth < 0 || outHeight < 0)
             throw new ArgumentOutOfRangeException(nameof(outWidth), "output size is negative");
         if (dst.Length < 3L * outWidth * outHeight)

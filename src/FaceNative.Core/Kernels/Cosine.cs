@@ -59,7 +59,8 @@ public static class Cosine
         for (; i + 4 * W <= n; i += 4 * W)
         {
             s0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref a, i), Vector512.LoadUnsafe(ref b, i), s0);
-            s1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref a, i + W), Vector512.LoadUnsafe(ref b, i + W), s1);
+            s1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref a, i + W),
+                Vector512.LoadUnsafe(ref b, i + W), s1);
             s2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref a, i + 2 * W),
                 Vector512.LoadUnsafe(ref b, i + 2 * W), s2);
             s3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref a, i + 3 * W),
@@ -87,7 +88,8 @@ public static class Cosine
         for (; i + 4 * W <= n; i += 4 * W)
         {
             s0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), s0);
-            s1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, i + W), Vector256.LoadUnsafe(ref b, i + W), s1);
+            s1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, i + W),
+                Vector256.LoadUnsafe(ref b, i + W), s1);
             s2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, i + 2 * W),
                 Vector256.LoadUnsafe(ref b, i + 2 * W), s2);
             s3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, i + 3 * W),
@@ -114,7 +116,8 @@ public static class Cosine
         for (; i + 4 * W <= n; i += 4 * W)
         {
             s0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref a, i), Vector128.LoadUnsafe(ref b, i), s0);
-            s1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref a, i + W), Vector128.LoadUnsafe(ref b, i + W), s1);
+            s1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref a, i + W),
+                Vector128.LoadUnsafe(ref b, i + W), s1);
             s2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref a, i + 2 * W),
                 Vector128.LoadUnsafe(ref b, i + 2 * W), s2);
             s3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref a, i + 3 * W),

@@ -89,8 +89,9 @@ public static class ScoreFilter
         return count;
     }
 
-    /// <summary>Vectorised <see cref="YuNetReference"/>. The clamp is written as two selects
-    /// rather than min/max so that NaN and −0 come out exactly as <see cref="Math.Clamp(float, float, float)"/>.</summary>
+    /// <summary>Vectorised <see cref="YuNetReference"/> (AVX2 and up; the scalar reference
+    /// otherwise). The clamp is written as two selects rather than min/max so that NaN and −0
+    /// come out exactly as <see cref="Math.Clamp(float, float, float)"/>.</summary>
     public static int YuNet(ReadOnlySpan<float> cls, ReadOnlySpan<float> obj, float threshold,
         Span<int> indices, Span<float> scores)
     {

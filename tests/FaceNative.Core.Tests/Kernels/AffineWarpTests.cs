@@ -31,7 +31,8 @@ public class AffineWarpTests
     }
 
     /// <summary>A rotation + scale + shift taking the output roughly onto the middle of the source.</summary>
-    private static AffineMatrix Similarity(double angle, double scale, double cx, double cy, int outWidth, int outHeight)
+    private static AffineMatrix Similarity(double angle, double scale, double cx, double cy, int outWidth,
+        int outHeight)
     {
         double a = scale * Math.Cos(angle), b = -scale * Math.Sin(angle);
         double c = cx - a * outWidth / 2 - b * outHeight / 2;

@@ -97,7 +97,7 @@ public class LetterboxTests
             KernelAssert.BitEqual(expected, actual, $"crop {crop} to {outWidth}x{outHeight}");
         }
 
-        foreach (var crop in new[] { new CropRect(0, 0, 71, 59), new CropRect(70, 58, 1, 1), new CropRect(3, 0, 1, 59) })
+        foreach (var crop in new CropRect[] { new(0, 0, 71, 59), new(70, 58, 1, 1), new(3, 0, 1, 59) })
         {
             var expected = new float[3 * 80 * 80];
             var actual = new float[3 * 80 * 80];

@@ -87,7 +87,8 @@ public class NmsTests
         foreach (int n in KernelAssert.Lengths)
         {
             var scores = Enumerable.Range(0, n)
-                .Select(_ => rng.Next(3) == 0 ? special[rng.Next(special.Length)] : MathF.Round(rng.NextSingle() * 8) / 8)
+                .Select(_ => rng.Next(3) == 0 ? special[rng.Next(special.Length)]
+                    : MathF.Round(rng.NextSingle() * 8) / 8)
                 .ToArray();
             Assert.Equal(Nms.SortByScoreDescending(scores), Nms.SortByScoreDescendingFast(scores));
         }

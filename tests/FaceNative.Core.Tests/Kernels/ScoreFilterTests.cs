@@ -57,6 +57,7 @@ public class ScoreFilterTests
     public void Filters_RejectShortBuffers()
     {
         Assert.Throws<ArgumentException>(() => ScoreFilter.AtLeast(new float[9], 0.5f, new int[8]));
-        Assert.Throws<ArgumentException>(() => ScoreFilter.YuNet(new float[4], new float[5], 0.5f, new int[5], new float[5]));
+        Assert.Throws<ArgumentException>(() =>
+            ScoreFilter.YuNet(new float[4], new float[5], 0.5f, new int[5], new float[5]));
     }
 }
