@@ -55,7 +55,21 @@ public static class Program
             $"Vector256 accelerated {Vector256.IsHardwareAccelerated}, Vector512 {Vector512.IsHardwareAccelerated}");
         md.AppendLine($"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, BenchmarkDotNet short job " +
             $"(3 warm-ups, 3 iterations); arguments: `{arguments}`");
-        md.AppendLine("- Times are medians. “× baseline” = baseline median / this median (higher is faster).");
+        md.AppendLine("- Times are medians. “× baseline” = baseline median / this median, “× library” = the " +
+            "library alternative's median (OpenCV or TensorPrimitives) / this median; higher is faster.");
+        md.AppendLine("- The machine is shared (2 cores, other builds running): figures move by ±30 % between " +
+            "runs; compare rows of one table, which ran minutes apart.");
+        md.AppendLine();
+
+        md.AppendLine("## Targets (issue 5)");
+        md.AppendLine();
+        md.AppendLine($"- Warp + normalise 112×112 vs OpenCV WarpAffine + BlobFromImage (≥ 3×): " +
+            $"{Speedup(summaries, nameof(WarpBenchmarks), "FaceNative vectorised", "OpenCV")}");
+        md.AppendLine($"- NMS of 5 000 boxes vs CvDnn.NMSBoxes (≥ 3×): " +
+            $"{Speedup(summaries, nameof(NmsBenchmarks), "FaceNative vectorised", "OpenCV")}");
+        md.AppendLine($"- Top-k over 10⁶ × 512 vs memory-read bandwidth (≥ 70 %): all cores " +
+            $"{Share(summaries, "FaceNative TopK.Search (all cores)")}, one thread " +
+            $"{Share(summaries, "FaceNative TopK.Search (1 thread)")}");
         md.AppendLine();
 
         foreach (Summary summary in summaries)
@@ -69,16 +83,19 @@ public static class Program
                 var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
                 double? baseMedian = baseline?.ResultStatistics?.Median;
                 bool bandwidth = title == nameof(TopKBenchmarks);
-                md.AppendLine(bandwidth ? "| method | median | × baseline | GB/s | % of read bandwidth |"
-                    : "| method | median | × baseline |");
-                md.AppendLine(bandwidth ? "|---|---:|---:|---:|---:|" : "|---|---:|---:|");
+                double? libraryMedian = group.FirstOrDefault(r => IsLibrary(r))?.ResultStatistics?.Median;
+                md.AppendLine(bandwidth ? "| method | median | × baseline | × library | GB/s | % of read bandwidth |"
+                    : "| method | median | × baseline | × library |");
+                md.AppendLine(bandwidth ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|");
                 foreach (BenchmarkReport report in group)
                 {
                     double? median = report.ResultStatistics?.Median;
                     string name = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo;
                     string ratio = median is > 0 && baseMedian is > 0
                         ? (baseMedian.Value / median.Value).ToString("0.00", CultureInfo.InvariantCulture) : "–";
-                    string line = $"| {name} | {Format(median)} | {ratio} |";
+                    string vsLibrary = median is > 0 && libraryMedian is > 0
+                        ? (libraryMedian.Value / median.Value).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+                    string line = $"| {name.Trim('\'')} | {Format(median)} | {ratio} | {vsLibrary} |";
                     if (bandwidth && median is > 0)
                     {
                         int rows = (int)report.BenchmarkCase.Parameters["Rows"];
@@ -94,6 +111,36 @@ public static class Program
             }
         }
         return md.ToString();
+    }
+
+    private static IEnumerable<BenchmarkReport> Reports(Summary[] summaries, string type) =>
+        summaries.SelectMany(s => s.Reports).Where(r => r.BenchmarkCase.Descriptor.Type.Name == type);
+
+    private static double? MedianOf(IEnumerable<BenchmarkReport> reports, string prefix) => reports
+        .FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'').StartsWith(prefix))
+        ?.ResultStatistics?.Median;
+
+    private static string Speedup(Summary[] summaries, string type, string ours, string library)
+    {
+        var reports = Reports(summaries, type).ToList();
+        double? a = MedianOf(reports, ours), b = MedianOf(reports, library);
+        return a is > 0 && b is > 0 ? $"{(b.Value / a.Value).ToString("0.00", CultureInfo.InvariantCulture)}×"
+            : "not measured";
+    }
+
+    private static string Share(Summary[] summaries, string ours)
+    {
+        var reports = Reports(summaries, nameof(TopKBenchmarks))
+            .Where(r => (int)r.BenchmarkCase.Parameters["Rows"] == 1_000_000).ToList();
+        double? a = MedianOf(reports, ours), read = MedianOf(reports, "memory read");
+        return a is > 0 && read is > 0
+            ? $"{(100 * read.Value / a.Value).ToString("0", CultureInfo.InvariantCulture)} %" : "not measured";
+    }
+
+    private static bool IsLibrary(BenchmarkReport report)
+    {
+        string name = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'');
+        return name.StartsWith("OpenCV") || name.StartsWith("TensorPrimitives.Dot");
     }
 
     private static string Format(double? nanoseconds) => nanoseconds switch
