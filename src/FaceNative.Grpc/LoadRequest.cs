@@ -51,7 +51,7 @@ public sealed record LoadRequest(EngineOptions Engine, int? MaxConcurrency, IRea
             modelsDirectory = InsightFaceRoot(Resolve(modelPath, ExpandHome(root)));
 
         (int Width, int Height)? detSize = options.TryGetValue("det_size", out string? ds) && ds.Length > 0
-            ? EngineOptions.ParseDetectorSize(ds)
+            ? DetectorSize(ds)
             : null;
         int threads = options.TryGetValue("threads", out string? t)
             ? Int(t, "threads", 0, 1024)
@@ -125,6 +125,18 @@ public sealed record LoadRequest(EngineOptions Engine, int? MaxConcurrency, IRea
         path.StartsWith("~/", StringComparison.Ordinal)
             ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
             : path;
+
+    private static (int Width, int Height) DetectorSize(string text)
+    {
+        try
+        {
+            return EngineOptions.ParseDetectorSize(text);
+        }
+        catch (FaceException e)
+        {
+            throw Invalid($"det_size: {e.Message}");
+        }
+    }
 
     private static float? Float(Dictionary<string, string> options, string key, float min, float max)
     {
