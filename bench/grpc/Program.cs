@@ -4,7 +4,8 @@
 //
 //   dotnet run -c Release --project bench/grpc -- [--server dist/bin/facenative-grpc]
 //       [--models DIR] [--faces DIR] [--seconds 10] [--clients 1,2,8] [--img1 REL] [--img2 REL]
-//       [--max-concurrency N]
+//       [--max-concurrency N] [--option key:value]...
+// The machine's load average is printed with the figures: on a shared machine they move with it.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -13,6 +14,7 @@ using Grpc.Net.Client;
 
 var opts = Args.Parse(args);
 Console.WriteLine($"server {opts.Server}\nmodels {opts.Models}\nphotos {opts.Img1} / {opts.Img2}");
+Console.WriteLine($"options {string.Join(' ', opts.Options)}; {Environment.ProcessorCount} CPUs; load average {LoadAverage()}");
 
 // Start: process launch → "listening" → Health OK → LoadModel → Status READY, as LocalAI does.
 var clock = Stopwatch.StartNew();
@@ -53,6 +55,7 @@ try
     ulong rssNoModel = Rss(server.Id);
 
     var load = new ModelOptions { Model = "face-bench", ModelPath = opts.Models };
+    load.Options.AddRange(opts.Options);
     Result loaded = client.LoadModel(load);
     if (!loaded.Success) throw new InvalidOperationException(loaded.Message);
     StatusResponse status = client.Status(new HealthMessage());
@@ -106,6 +109,7 @@ try
         Console.WriteLine($"| {clients} | {sorted.Length / seconds:F1} | {sorted.Average():F0} | " +
                           $"{sorted[sorted.Length / 2]:F0} | {sorted[(int)(sorted.Length * 0.95)]:F0} | {Mib(peak)} |");
     }
+    Console.WriteLine($"\nload average after: {LoadAverage()}");
 }
 finally
 {
@@ -128,10 +132,13 @@ static ulong Rss(int pid)
     return 0;
 }
 
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
 static string Mib(ulong bytes) => $"{bytes / (1024.0 * 1024.0):F0} MiB";
 
 internal sealed record Args(string Server, string Models, string Faces, int Seconds, int[] Clients,
-    string Img1, string Img2, int? MaxConcurrency)
+    string Img1, string Img2, int? MaxConcurrency, string[] Options)
 {
     public static Args Parse(string[] args)
     {
@@ -152,7 +159,9 @@ internal sealed record Args(string Server, string Models, string Faces, int Seco
             Get("--clients", "1,2,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             Get("--img1", "id01/deepface_img2.jpg"),
             Get("--img2", "id01/deepface_img4.jpg"),
-            limit.Length > 0 ? int.Parse(limit, CultureInfo.InvariantCulture) : null);
+            limit.Length > 0 ? int.Parse(limit, CultureInfo.InvariantCulture) : null,
+            args.Select((a, i) => (a, i)).Where(p => p.a == "--option" && p.i + 1 < args.Length)
+                .Select(p => args[p.i + 1]).ToArray());
     }
 
     private static string RepoRoot()
