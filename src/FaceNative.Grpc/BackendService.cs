@@ -11,7 +11,8 @@ namespace FaceNative.Grpc;
 /// LocalAI's <c>backend.Backend</c> service for faces, with the reference Python backend's
 /// semantics (see docs/localai.md). Face requests run in parallel up to the concurrency limit.
 /// </summary>
-public sealed class BackendService(ModelHost host, ServerSettings settings, ServerLog log) : Backend.BackendBase
+public sealed class BackendService(ModelHost host, VectorStore store, ServerSettings settings, ServerLog log)
+    : Backend.BackendBase
 {
     private static readonly ByteString s_ok = ByteString.CopyFromUtf8("OK");
 
@@ -180,6 +181,67 @@ public sealed class BackendService(ModelHost host, ServerSettings settings, Serv
             }
             return response;
         });
+
+    public override Task<Result> StoresSet(StoresSetOptions request, ServerCallContext context) =>
+        Task.FromResult(Stores(() =>
+        {
+            store.Set(request.Keys.Select(k => k.Floats.ToArray()).ToList(),
+                request.Values.Select(v => v.Bytes.ToByteArray()).ToList());
+            return new Result { Success = true };
+        }));
+
+    public override Task<Result> StoresDelete(StoresDeleteOptions request, ServerCallContext context) =>
+        Task.FromResult(Stores(() =>
+        {
+            int removed = store.Delete(request.Keys.Select(k => k.Floats.ToArray()));
+            return new Result { Success = true, Message = $"{removed} deleted" };
+        }));
+
+    public override Task<StoresGetResult> StoresGet(StoresGetOptions request, ServerCallContext context) =>
+        Task.FromResult(Stores(() =>
+        {
+            var result = new StoresGetResult();
+            foreach (VectorStore.Entry e in store.Get(request.Keys.Select(k => k.Floats.ToArray())))
+            {
+                result.Keys.Add(Key(e.Key));
+                result.Values.Add(new StoresValue { Bytes = ByteString.CopyFrom(e.Value) });
+            }
+            return result;
+        }));
+
+    public override Task<StoresFindResult> StoresFind(StoresFindOptions request, ServerCallContext context) =>
+        Task.FromResult(Stores(() =>
+        {
+            float[] query = request.Key?.Floats.ToArray() ?? [];
+            if (query.Length == 0) throw new FaceException(FaceErrorKind.InvalidArgument, "Key is required");
+            var result = new StoresFindResult();
+            foreach ((VectorStore.Entry e, float similarity) in store.Find(query, request.TopK))
+            {
+                result.Keys.Add(Key(e.Key));
+                result.Values.Add(new StoresValue { Bytes = ByteString.CopyFrom(e.Value) });
+                result.Similarities.Add(similarity);
+            }
+            return result;
+        }));
+
+    private static StoresKey Key(float[] floats)
+    {
+        var key = new StoresKey();
+        key.Floats.Add(floats);
+        return key;
+    }
+
+    private static T Stores<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (FaceException e)
+        {
+            throw RpcErrors.From(e);
+        }
+    }
 
     /// <summary>Common frame of every face request: loaded? right model? then wait for a slot
     /// under the concurrency limit and run the synchronous engine work.</summary>

@@ -40,6 +40,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(log);
 builder.Services.AddSingleton<ModelHost>();
+builder.Services.AddSingleton<VectorStore>();
 builder.Services.AddSingleton<AuthInterceptor>();
 builder.Services.AddGrpc(grpc =>
 {

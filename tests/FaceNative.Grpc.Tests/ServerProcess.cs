@@ -48,6 +48,10 @@ public sealed partial class ServerProcess : IDisposable
 
     public static (string Path, bool Published, string Description) Locate()
     {
+        // For a quick loop while editing the server: FACENATIVE_GRPC_SERVER=<any build>.
+        if (Environment.GetEnvironmentVariable("FACENATIVE_GRPC_SERVER") is { Length: > 0 } chosen)
+            return (chosen, false, $"FACENATIVE_GRPC_SERVER={chosen}, not the published {Published}");
+
         string published = Path.Combine(TestPaths.RepoRoot, Published);
         if (File.Exists(published)) return (published, true, $"published NativeAOT {Published}");
         string jit = Path.Combine(TestPaths.RepoRoot, JitBuild);
