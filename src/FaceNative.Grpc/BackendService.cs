@@ -29,12 +29,13 @@ public sealed class BackendService(ModelHost host, VectorStore store, ServerSett
         LoadRequest load;
         try
         {
-            load = LoadRequest.From(request);
+            load = LoadRequest.From(request, settings.MaxConcurrency);
             foreach (string key in load.Ignored) log.Info($"LoadModel: ignoring unknown option '{key}'");
             var started = System.Diagnostics.Stopwatch.StartNew();
             await host.LoadAsync(request.Model ?? "", () => FaceEngine.Load(load.Engine),
                 load.MaxConcurrency ?? settings.MaxConcurrency);
-            log.Info($"loaded '{request.Model}' ({load.Engine.Pack}) in {started.ElapsedMilliseconds} ms");
+            log.Info($"loaded '{request.Model}' ({load.Engine.Pack}, {load.Engine.Threads} threads per model) " +
+                     $"in {started.ElapsedMilliseconds} ms");
         }
         catch (Exception e) when (e is FaceException or IOException or UnauthorizedAccessException
                                    or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
