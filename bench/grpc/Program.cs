@@ -14,7 +14,8 @@ using Grpc.Net.Client;
 
 var opts = Args.Parse(args);
 Console.WriteLine($"server {opts.Server}\nmodels {opts.Models}\nphotos {opts.Img1} / {opts.Img2}");
-Console.WriteLine($"options {string.Join(' ', opts.Options)}; {Environment.ProcessorCount} CPUs; load average {LoadAverage()}");
+Console.WriteLine($"options {string.Join(' ', opts.Options)}; {Environment.ProcessorCount} CPUs; " +
+                  $"load average {LoadAverage()}");
 
 // Start: process launch → "listening" → Health OK → LoadModel → Status READY, as LocalAI does.
 var clock = Stopwatch.StartNew();

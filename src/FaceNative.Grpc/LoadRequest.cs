@@ -37,7 +37,8 @@ public sealed record LoadRequest(EngineOptions Engine, int? MaxConcurrency, IRea
         }
 
         string modelPath = request.ModelPath ?? "";
-        string? Path(string key) => options.TryGetValue(key, out string? v) && v.Length > 0 ? Resolve(modelPath, v) : null;
+        string? Path(string key) =>
+            options.TryGetValue(key, out string? v) && v.Length > 0 ? Resolve(modelPath, v) : null;
 
         string engineKind = options.GetValueOrDefault("engine", "insightface").ToLowerInvariant();
         if (engineKind is not ("insightface" or "onnx_direct"))

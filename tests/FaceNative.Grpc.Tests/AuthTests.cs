@@ -29,7 +29,8 @@ public sealed class AuthTests : IDisposable
     public void WrongToken_Unauthenticated(string token)
     {
         var client = _server.Client(token);
-        var e = Assert.Throws<RpcException>(() => client.Status(new HealthMessage(), deadline: ServerProcess.Deadline()));
+        var e = Assert.Throws<RpcException>(() =>
+            client.Status(new HealthMessage(), deadline: ServerProcess.Deadline()));
         Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
         var load = Assert.Throws<RpcException>(() => _server.LoadDefault(client));
         Assert.Equal(StatusCode.Unauthenticated, load.StatusCode);
@@ -39,7 +40,8 @@ public sealed class AuthTests : IDisposable
     public void RightToken_EveryMethodWorks()
     {
         var client = _server.Client(Token);
-        Assert.Equal("OK", client.Health(new HealthMessage(), deadline: ServerProcess.Deadline()).Message.ToStringUtf8());
+        Reply health = client.Health(new HealthMessage(), deadline: ServerProcess.Deadline());
+        Assert.Equal("OK", health.Message.ToStringUtf8());
         Assert.True(_server.LoadDefault(client).Success);
         var embed = new PredictOptions();
         embed.Images.Add(TestPaths.PhotoBase64(Photos.PersonA3));

@@ -31,7 +31,8 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         var serialVerify = new FaceVerifyResponse[images.Length];
         for (int i = 0; i < images.Length; i++)
         {
-            serialEmbed[i] = [.. serial.Embedding(EmbedRequest(images[i]), deadline: ServerProcess.Deadline()).Embeddings];
+            serialEmbed[i] =
+                [.. serial.Embedding(EmbedRequest(images[i]), deadline: ServerProcess.Deadline()).Embeddings];
             serialVerify[i] = serial.FaceVerify(VerifyRequest(images, i), deadline: ServerProcess.Deadline());
         }
 
@@ -49,9 +50,10 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
                 {
                     FaceVerifyResponse v = await client.FaceVerifyAsync(VerifyRequest(images, i),
                         deadline: ServerProcess.Deadline(600));
-                    if (Math.Abs(v.Distance - serialVerify[i].Distance) > 1e-5f || v.Verified != serialVerify[i].Verified
-                        || !SameArea(v.Img1Area, serialVerify[i].Img1Area) || !SameArea(v.Img2Area, serialVerify[i].Img2Area))
-                        mismatches.Add($"client {c} call {k}: verify {v.Distance} vs serial {serialVerify[i].Distance}");
+                    FaceVerifyResponse s = serialVerify[i];
+                    if (Math.Abs(v.Distance - s.Distance) > 1e-5f || v.Verified != s.Verified
+                        || !SameArea(v.Img1Area, s.Img1Area) || !SameArea(v.Img2Area, s.Img2Area))
+                        mismatches.Add($"client {c} call {k}: verify {v.Distance} vs serial {s.Distance}");
                 }
                 else
                 {
@@ -70,7 +72,8 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public async Task OverTheLimit_RequestsQueueInsteadOfFailing()
     {
-        using var server = ServerProcess.Start(new Dictionary<string, string> { ["FACENATIVE_GRPC_CONCURRENCY"] = "1" });
+        using var server = ServerProcess.Start(
+            new Dictionary<string, string> { ["FACENATIVE_GRPC_CONCURRENCY"] = "1" });
         var client = server.Client();
         Assert.True(server.LoadDefault(client, "face-fast", "pack:fast").Success, server.Log);
         Assert.Contains("max concurrency 1", server.Log);

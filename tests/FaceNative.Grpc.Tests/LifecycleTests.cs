@@ -25,7 +25,8 @@ public sealed class LifecycleTests
     {
         using var server = ServerProcess.Start();
         var client = server.Client();
-        Assert.Equal(StatusResponse.Types.State.Uninitialized, client.Status(new HealthMessage(), deadline: Deadline).State);
+        Assert.Equal(StatusResponse.Types.State.Uninitialized,
+            client.Status(new HealthMessage(), deadline: Deadline).State);
         Assert.True(server.LoadDefault(client).Success, server.Log);
         StatusResponse ready = client.Status(new HealthMessage(), deadline: Deadline);
         Assert.Equal(StatusResponse.Types.State.Ready, ready.State);
@@ -100,7 +101,8 @@ public sealed class LifecycleTests
         Result r = server.LoadDefault(client, "face", option);
         Assert.False(r.Success);
         Assert.Contains(named, r.Message);
-        Assert.Equal(StatusResponse.Types.State.Uninitialized, client.Status(new HealthMessage(), deadline: Deadline).State);
+        Assert.Equal(StatusResponse.Types.State.Uninitialized,
+            client.Status(new HealthMessage(), deadline: Deadline).State);
     }
 
     [Fact]
@@ -168,7 +170,8 @@ public sealed class LifecycleTests
             foreach (string f in new[] { "scrfd_2.5g_kps.onnx", "w600k_mbf_uint8_dynamic.onnx" })
                 File.CreateSymbolicLink(Path.Combine(packDir, f), Path.Combine(TestPaths.ModelsDirectory, f));
             File.WriteAllText(Path.Combine(root, "mypack.pack"),
-                "name = mypack\ndetector = mypack/scrfd_2.5g_kps.onnx\nrecognizer = mypack/w600k_mbf_uint8_dynamic.onnx\n");
+                "name = mypack\ndetector = mypack/scrfd_2.5g_kps.onnx\n" +
+                "recognizer = mypack/w600k_mbf_uint8_dynamic.onnx\n");
 
             using var server = ServerProcess.Start();
             var client = server.Client();
@@ -191,7 +194,8 @@ public sealed class LifecycleTests
         var client = server.Client();
         Assert.True(server.LoadDefault(client).Success);
         Assert.True(client.Free(new HealthMessage(), deadline: Deadline).Success);
-        Assert.Equal(StatusResponse.Types.State.Uninitialized, client.Status(new HealthMessage(), deadline: Deadline).State);
+        Assert.Equal(StatusResponse.Types.State.Uninitialized,
+            client.Status(new HealthMessage(), deadline: Deadline).State);
         var embed = new PredictOptions();
         embed.Images.Add(TestPaths.PhotoBase64(Photos.PersonA3));
         Assert.Equal(StatusCode.FailedPrecondition,
@@ -253,7 +257,8 @@ public sealed class LifecycleTests
             {
                 try
                 {
-                    answer = client.Health(new HealthMessage(), deadline: ServerProcess.Deadline(2)).Message.ToStringUtf8();
+                    Reply reply = client.Health(new HealthMessage(), deadline: ServerProcess.Deadline(2));
+                    answer = reply.Message.ToStringUtf8();
                 }
                 catch (RpcException)
                 {

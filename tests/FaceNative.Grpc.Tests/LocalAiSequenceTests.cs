@@ -18,7 +18,8 @@ public sealed class LocalAiSequenceTests(ITestOutputHelper output)
         var client = server.Client();
 
         // 1. Health until it answers, then LoadModel with a gallery entry's options.
-        Assert.Equal("OK", client.Health(new HealthMessage(), deadline: ServerProcess.Deadline()).Message.ToStringUtf8());
+        Reply health = client.Health(new HealthMessage(), deadline: ServerProcess.Deadline());
+        Assert.Equal("OK", health.Message.ToStringUtf8());
         var load = new ModelOptions { Model = "face-recognition", ModelPath = TestPaths.ModelsDirectory, Threads = 2 };
         load.Options.AddRange(["engine:onnx_direct", "detector_onnx:scrfd_2.5g_kps.onnx",
             "recognizer_onnx:w600k_mbf_uint8_dynamic.onnx", "antispoof_v2_onnx:MiniFASNetV2.onnx",
@@ -69,7 +70,8 @@ public sealed class LocalAiSequenceTests(ITestOutputHelper output)
         Assert.True(client.Free(new HealthMessage()).Success);
     }
 
-    private static FaceVerifyResponse Verify(Backend.BackendClient client, string a, string b, bool antiSpoofing = false) =>
+    private static FaceVerifyResponse Verify(Backend.BackendClient client, string a, string b,
+        bool antiSpoofing = false) =>
         client.FaceVerify(new FaceVerifyRequest
         {
             Img1 = TestPaths.PhotoBase64(a),

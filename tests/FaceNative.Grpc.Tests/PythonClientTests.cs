@@ -16,7 +16,8 @@ public sealed class PythonClientTests(LoadedServerFixture fixture)
     [Fact]
     public void PythonGrpcio_SameAnswersAsCSharp()
     {
-        Assert.True(File.Exists(Python), $"{Python} missing: apt-get install python3 python3-grpcio python3-grpc-tools");
+        Assert.True(File.Exists(Python),
+            $"{Python} missing: apt-get install python3 python3-grpcio python3-grpc-tools");
         string stubs = Directory.CreateTempSubdirectory("facenative-pystubs-").FullName;
         try
         {

@@ -65,7 +65,8 @@ public sealed class StoresTests : IDisposable
             () => _client.StoresSet(mismatch, deadline: ServerProcess.Deadline()),
             () => _client.StoresSet(wrongDim, deadline: ServerProcess.Deadline()),
             () => _client.StoresFind(new StoresFindOptions { TopK = 1 }, deadline: ServerProcess.Deadline()),
-            () => _client.StoresFind(new StoresFindOptions { Key = Key([1f]), TopK = 0 }, deadline: ServerProcess.Deadline()),
+            () => _client.StoresFind(new StoresFindOptions { Key = Key([1f]), TopK = 0 },
+                deadline: ServerProcess.Deadline()),
         };
         foreach (Action call in calls)
             Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(call).StatusCode);
