@@ -34,7 +34,9 @@ public sealed class BackendService(ModelHost host, VectorStore store, ServerSett
             var started = System.Diagnostics.Stopwatch.StartNew();
             await host.LoadAsync(request.Model ?? "", () => FaceEngine.Load(load.Engine),
                 load.MaxConcurrency ?? settings.MaxConcurrency);
-            log.Info($"loaded '{request.Model}' ({load.Engine.Pack}, {load.Engine.Threads} threads per model) " +
+            log.Info($"loaded '{request.Model}' (pack {load.Engine.Pack}; " +
+                     $"threads per model: {load.Engine.Threads}; " +
+                     $"concurrency: {load.MaxConcurrency ?? settings.MaxConcurrency}) " +
                      $"in {started.ElapsedMilliseconds} ms");
         }
         catch (Exception e) when (e is FaceException or IOException or UnauthorizedAccessException

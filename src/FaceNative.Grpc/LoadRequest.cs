@@ -57,13 +57,15 @@ public sealed record LoadRequest(EngineOptions Engine, int? MaxConcurrency, IRea
             : null;
         int? concurrency = options.TryGetValue("concurrency", out string? c) ? Int(c, "concurrency", 1, 4096) : null;
 
-        // Requests run in parallel, so unless told otherwise each gets an equal share of the
-        // cores rather than every model's thread pool claiming all of them: oversubscribed
-        // ONNX Runtime pools spin against each other (measured: threads:1 at limit 2 gave
-        // about 1.6x the FaceVerify throughput of the runtime's default on a busy two-core machine).
-        int threads = options.TryGetValue("threads", out string? t) ? Int(t, "threads", 0, 1024)
-            : request.Threads > 0 ? request.Threads
-            : Math.Max(1, Environment.ProcessorCount / (concurrency ?? serverConcurrency));
+        // LocalAI's Threads is the backend's thread budget. Requests here run in parallel, so
+        // each model gets an equal share of it rather than every parallel run's thread pool
+        // claiming all of it: oversubscribed ONNX Runtime pools spin against each other
+        // (measured on two cores: 2 threads per model at limit 2 cost about twice the CPU per
+        // FaceVerify of 1 thread). The "threads" option sets the per-model count directly.
+        int budget = request.Threads > 0 ? request.Threads : Environment.ProcessorCount;
+        int threads = options.TryGetValue("threads", out string? t)
+            ? Int(t, "threads", 0, 1024)
+            : Math.Max(1, budget / (concurrency ?? serverConcurrency));
 
         var engine = new EngineOptions
         {

@@ -187,6 +187,22 @@ public sealed class LifecycleTests
         }
     }
 
+    [Theory]
+    [InlineData(4, new string[0], "threads per model: 2; concurrency: 2")]
+    [InlineData(4, new[] { "threads:3" }, "threads per model: 3; concurrency: 2")]
+    [InlineData(4, new[] { "concurrency:4" }, "threads per model: 1; concurrency: 4")]
+    [InlineData(0, new[] { "concurrency:1" }, "concurrency: 1")]
+    public void LoadModel_ThreadBudget_SplitAcrossParallelRequests(int threads, string[] options, string logged)
+    {
+        using var server = ServerProcess.Start(null, "--max-concurrency", "2");
+        var client = server.Client();
+        var request = new ModelOptions { Model = "face", ModelPath = TestPaths.ModelsDirectory, Threads = threads };
+        request.Options.AddRange(options);
+        request.Options.Add("skip_optional:true");
+        Assert.True(client.LoadModel(request, deadline: Deadline).Success, server.Log);
+        Assert.True(server.WaitForLog(logged), $"'{logged}' not in the server log:\n{server.Log}");
+    }
+
     [Fact]
     public void Free_UnloadsThenReloadWorks()
     {

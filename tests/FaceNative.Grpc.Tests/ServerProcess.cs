@@ -46,6 +46,19 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>True once the server's output contains <paramref name="text"/> (stderr is read
+    /// asynchronously, so a line may arrive just after the call that wrote it returned).</summary>
+    public bool WaitForLog(string text, int timeoutMs = 10_000)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.ElapsedMilliseconds > timeoutMs) return false;
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
     public static (string Path, bool Published, string Description) Locate()
     {
         // For a quick loop while editing the server: FACENATIVE_GRPC_SERVER=<any build>.
