@@ -204,6 +204,23 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void LoadModel_Cuda_LoadsWithCpuFallbackWhereCudaIsMissing()
+    {
+        // The build ships the CPU ONNX Runtime, so CUDA can't start here: LoadModel must still
+        // succeed, on the CPU, and say so in the log.
+        using var server = ServerProcess.Start();
+        var client = server.Client();
+        var request = new ModelOptions { Model = "face", ModelPath = TestPaths.ModelsDirectory, CUDA = true };
+        request.Options.Add("skip_optional:true");
+        Result r = client.LoadModel(request, deadline: Deadline);
+        Assert.True(r.Success, r.Message + "\n" + server.Log);
+        var embed = new PredictOptions();
+        embed.Images.Add(TestPaths.PhotoBase64(Photos.PersonA3));
+        Assert.NotEmpty(client.Embedding(embed, deadline: Deadline).Embeddings);
+        Assert.True(server.WaitForLog("CUDA unavailable"), server.Log);
+    }
+
+    [Fact]
     public void Free_UnloadsThenReloadWorks()
     {
         using var server = ServerProcess.Start();
