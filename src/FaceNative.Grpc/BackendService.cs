@@ -39,8 +39,7 @@ public sealed class BackendService(ModelHost host, VectorStore store, ServerSett
                      $"concurrency: {load.MaxConcurrency ?? settings.MaxConcurrency}) " +
                      $"in {started.ElapsedMilliseconds} ms");
         }
-        catch (Exception e) when (e is FaceException or IOException or UnauthorizedAccessException
-                                   or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The reference backend answers a failed load in the Result, not as a gRPC error,
             // and stays up for a corrected LoadModel.

@@ -221,6 +221,25 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void LoadModel_Again_ReplacesModelAndAFailedReloadKeepsIt()
+    {
+        using var server = ServerProcess.Start();
+        var client = server.Client();
+        string photo = TestPaths.PhotoBase64(Photos.PersonA3);
+        Assert.True(server.LoadDefault(client, "first").Success);
+        Assert.True(server.LoadDefault(client, "second", "pack:fast").Success);
+
+        var asFirst = new DetectOptions { Src = photo, ModelIdentity = "first" };
+        Assert.Equal(StatusCode.NotFound,
+            Assert.Throws<RpcException>(() => client.Detect(asFirst, deadline: Deadline)).StatusCode);
+
+        // A load that fails leaves the working model in place rather than nothing.
+        Assert.False(server.LoadDefault(client, "third", "model_pack:no_such_pack").Success);
+        var asSecond = new DetectOptions { Src = photo, ModelIdentity = "second" };
+        Assert.NotEmpty(client.Detect(asSecond, deadline: Deadline).Detections);
+    }
+
+    [Fact]
     public void Free_UnloadsThenReloadWorks()
     {
         using var server = ServerProcess.Start();
