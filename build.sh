@@ -38,9 +38,20 @@ publish() {
   rm -f dist/bin/*.dbg dist/bin/*.pdb
 }
 
+# --- gRPC server (issue 4): LocalAI backend -------------------------------------------------
+# dist/bin/facenative-grpc (NativeAOT, shares dist/bin's native libraries) and
+# dist/backend/run.sh, the entry point LocalAI runs as "run.sh --addr HOST:PORT".
+publish_grpc() {
+  echo "publishing dist/bin/facenative-grpc (NativeAOT) and dist/backend/run.sh" >&2
+  dotnet publish src/FaceNative.Grpc -c Release -r linux-x64 -p:PublishAot=true -o dist/bin --nologo -v quiet
+  rm -f dist/bin/*.dbg dist/bin/*.pdb
+  install -D -m 755 src/FaceNative.Grpc/backend/run.sh dist/backend/run.sh
+}
+# --- end gRPC server ------------------------------------------------------------------------
+
 case "${1:-all}" in
   deps) install_deps ;;
-  all) install_deps; publish ;;
-  test) install_deps; publish; exec "$ROOT/tests/run_all.sh" ;;
+  all) install_deps; publish; publish_grpc ;;
+  test) install_deps; publish; publish_grpc; exec "$ROOT/tests/run_all.sh" ;;
   *) echo "usage: $0 [all|deps|test]" >&2; exit 1 ;;
 esac

@@ -25,5 +25,9 @@ run_dotnet() {
 run_dotnet tests/FaceNative.Core.Tests
 run_dotnet tests/FaceNative.Cli.Tests
 
+# --- gRPC server (issue 4): runs against dist/bin/facenative-grpc, published by build.sh ---
+run_dotnet tests/FaceNative.Grpc.Tests
+# --- end gRPC server ---
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]
