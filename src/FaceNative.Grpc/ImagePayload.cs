@@ -18,6 +18,12 @@ public static class ImagePayload
             if (comma < 0 || !payload[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
                 throw new FaceException(FaceErrorKind.InvalidArgument,
                     $"{which}: only base64 data URIs (data:<type>;base64,<data>) are accepted");
+
+            // "data:;base64," (no type) is allowed; a declared type must be an image type.
+            ReadOnlySpan<char> mediaType = payload[5..comma][..^";base64".Length].Trim();
+            if (mediaType.Length > 0 && !mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
+                throw new FaceException(FaceErrorKind.InvalidArgument,
+                    $"{which}: data URI media type '{mediaType.ToString()}' is not an image type");
             payload = payload[(comma + 1)..];
         }
 
