@@ -32,11 +32,13 @@ public sealed record LoadRequest(EngineOptions Engine, int? MaxConcurrency, IRea
             int colon = entry.IndexOf(':');
             if (colon < 0) continue;
             string key = entry[..colon].Trim(), value = entry[(colon + 1)..].Trim();
-            if (KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) options[key] = value;
+            if (KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) options[key] = RejectNul(value, key);
             else ignored.Add(key);
         }
 
-        string modelPath = request.ModelPath ?? "";
+        // A NUL can't be part of a path; .NET's path APIs would throw ArgumentException.
+        string modelPath = RejectNul(request.ModelPath ?? "", "ModelPath");
+        RejectNul(request.Model ?? "", "Model");
         string? Path(string key) =>
             options.TryGetValue(key, out string? v) && v.Length > 0 ? Resolve(modelPath, v) : null;
 
@@ -124,6 +126,9 @@ public sealed record LoadRequest(EngineOptions Engine, int? MaxConcurrency, IRea
         string models = System.IO.Path.Combine(root, "models");
         return Directory.Exists(models) ? models : root;
     }
+
+    private static string RejectNul(string value, string name) =>
+        value.Contains('\0') ? throw Invalid($"{name} contains a NUL character") : value;
 
     private static string Resolve(string modelPath, string path) =>
         System.IO.Path.IsPathRooted(path) || modelPath.Length == 0

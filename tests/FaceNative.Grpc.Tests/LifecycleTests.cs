@@ -94,6 +94,7 @@ public sealed class LifecycleTests
     [InlineData("det_thresh:1.5", "det_thresh")]
     [InlineData("engine:tensorflow", "engine")]
     [InlineData("engine:onnx_direct", "detector_onnx")]
+    [InlineData("detector_onnx:det\0.onnx", "NUL")] // found by fuzz/run.sh load: ArgumentException before
     public void LoadModel_BadOption_FailsNamingIt(string option, string named)
     {
         using var server = ServerProcess.Start();
