@@ -50,6 +50,19 @@ public sealed class ProtocolTests(LoadedServerFixture fixture)
         Assert.Equal(plain.Embeddings, uri.Embeddings);
     }
 
+    [Theory]
+    [InlineData("data:text/plain;base64,")]
+    [InlineData("data:application/octet-stream;base64,")]
+    [InlineData("data:image/jpeg,")] // not base64-encoded
+    public void Embedding_DataUriNotABase64Image_InvalidArgumentSaysWhy(string prefix)
+    {
+        var request = new PredictOptions();
+        request.Images.Add(prefix + TestPaths.PhotoBase64(Photos.PersonA3));
+        var e = Assert.Throws<RpcException>(() => Client.Embedding(request, deadline: Deadline));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("data URI", e.Status.Detail);
+    }
+
     [Fact]
     public void Embedding_NoImage_InvalidArgument()
     {
