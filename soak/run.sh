@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Soak test (not part of ./build.sh test): CALLS verify calls through the C ABI and through
+# gRPC, resident memory and file descriptors sampled every 1000 calls.
+#   ./build.sh soak [CALLS=20000]      (after ./build.sh; about 10–20 minutes per surface)
+# Each surface prints its curve and a JSON summary, and fails if memory keeps growing.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+calls=${1:-20000}
+models=${FACENATIVE_MODELS:-$ROOT/../shared/models}
+faces=$ROOT/../shared/faces
+photo_a=$faces/id10/agt_obama_small.jpg
+photo_b=$faces/id10/agt_obama-480p.jpg
+status=0
+
+echo "== gRPC soak: $calls FaceVerify calls" >&2
+stubs=$(mktemp -d)
+/usr/bin/python3 -m grpc_tools.protoc -I src/FaceNative.Grpc/Protos --python_out="$stubs" \
+  --grpc_python_out="$stubs" src/FaceNative.Grpc/Protos/backend.proto
+PYTHONPATH=$stubs /usr/bin/python3 soak/soak_grpc.py dist/bin/facenative-grpc "$models" \
+  "$photo_a" "$photo_b" "$calls" 2 || status=1
+rm -rf "$stubs"
+
+exit $status
