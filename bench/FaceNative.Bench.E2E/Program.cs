@@ -88,7 +88,7 @@ public static class Program
                     Console.Error.WriteLine(output.TrimEnd());
                 }
 
-        string report = Render(lines, images.Count, faces);
+        string report = Render(lines, images.Count, faces, string.Join(' ', args));
         string outPath = Option(args, "--out") ?? "bench/RESULTS-E2E.md";
         File.WriteAllText(outPath, report);
         Console.WriteLine(report);
@@ -389,15 +389,16 @@ public static class Program
         return values;
     }
 
-    private static string Render(List<string> lines, int imageCount, string faces)
+    private static string Render(List<string> lines, int imageCount, string faces, string arguments)
     {
         var md = new System.Text.StringBuilder();
         md.AppendLine("# FaceNative end-to-end results");
         md.AppendLine();
-        md.AppendLine("Regenerate (from the repository root; a few minutes on 2 cores):");
+        md.AppendLine("Regenerate (from the repository root, FACENATIVE_MODELS set or ../shared/models present; " +
+            "about 10 minutes on 2 cores):");
         md.AppendLine();
         md.AppendLine("```");
-        md.AppendLine("dotnet run -c Release --project bench/FaceNative.Bench.E2E -- --out bench/RESULTS-E2E.md");
+        md.AppendLine($"dotnet run -c Release --project bench/FaceNative.Bench.E2E -- {arguments}");
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine($"- {imageCount} photos from `{faces}` (JPEG/PNG), each decoded, detected, " +
