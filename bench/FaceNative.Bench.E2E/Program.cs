@@ -88,7 +88,8 @@ public static class Program
                     Console.Error.WriteLine(output.TrimEnd());
                 }
 
-        string report = Render(lines, images.Count, faces);
+        int repeat = int.Parse(Option(args, "--repeat") ?? "2", CultureInfo.InvariantCulture);
+        string report = Render(lines, images.Count, faces, string.Join(' ', args), repeat);
         string outPath = Option(args, "--out") ?? "bench/RESULTS-E2E.md";
         File.WriteAllText(outPath, report);
         Console.WriteLine(report);
@@ -389,21 +390,22 @@ public static class Program
         return values;
     }
 
-    private static string Render(List<string> lines, int imageCount, string faces)
+    private static string Render(List<string> lines, int imageCount, string faces, string arguments, int repeat)
     {
         var md = new System.Text.StringBuilder();
         md.AppendLine("# FaceNative end-to-end results");
         md.AppendLine();
-        md.AppendLine("Regenerate (from the repository root; a few minutes on 2 cores):");
+        md.AppendLine("Regenerate (from the repository root, FACENATIVE_MODELS set or ../shared/models present; " +
+            "about 10 minutes on 2 cores):");
         md.AppendLine();
         md.AppendLine("```");
-        md.AppendLine("dotnet run -c Release --project bench/FaceNative.Bench.E2E -- --out bench/RESULTS-E2E.md");
+        md.AppendLine($"dotnet run -c Release --project bench/FaceNative.Bench.E2E -- {arguments}");
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine($"- {imageCount} photos from `{faces}` (JPEG/PNG), each decoded, detected, " +
             "the best face aligned " +
-            "and embedded; 3 photos of warm-up first; each stage the minimum of `--repeat` (2) runs " +
-            "of the photo. One process per row.");
+            $"and embedded; 3 photos of warm-up first; each stage the minimum of {repeat} runs " +
+            "of the photo (`--repeat`). One process per row.");
         md.AppendLine($"- CPU: {CpuModel()} ({Environment.ProcessorCount} logical cores); " +
             $"{RuntimeInformation.FrameworkDescription}; OpenCV {Cv2.GetVersionString()}.");
         md.AppendLine("- Threads: ONNX Runtime intra-op threads (FaceNative) or cv::setNumThreads (OpenCV).");

@@ -30,6 +30,9 @@ public static class Program
 
         IConfig config = DefaultConfig.Instance;
         if (!rest.Contains("--job")) config = config.AddJob(Job.ShortRun);
+        // Run from the repository root (as RESULTS.md says), artifacts go where .gitignore expects.
+        if (Directory.Exists("bench"))
+            config = config.WithArtifactsPath(Path.GetFullPath(Path.Combine("bench", "BenchmarkDotNet.Artifacts")));
         Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.ToArray(), config)
             .ToArray();
 
