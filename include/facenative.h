@@ -193,6 +193,7 @@ typedef struct face_detection {
 /* Flags for face_verify and face_analyze. */
 #define FACE_ANTI_SPOOFING 1   /* also run liveness (needs a liveness model) */
 #define FACE_NO_ATTRIBUTES 2   /* face_analyze: skip age/gender even when loaded */
+#define FACE_REQUIRE_ATTRIBUTES 4 /* face_analyze: FACE_E_NO_ATTRIBUTE_MODEL when not loaded */
 
 /* ======================================================================================
  * Detection and embedding (caller-allocated results)
@@ -272,7 +273,10 @@ typedef struct face_analysis_result {
 } face_analysis_result;
 
 /* Every face with age/gender (when an attribute model is loaded, unless
- * FACE_NO_ATTRIBUTES) and liveness (with FACE_ANTI_SPOOFING). On success *out receives a
+ * FACE_NO_ATTRIBUTES) and liveness (with FACE_ANTI_SPOOFING). Without an attribute model
+ * has_age_gender is 0, or, with FACE_REQUIRE_ATTRIBUTES, the call fails with
+ * FACE_E_NO_ATTRIBUTE_MODEL. FACE_ANTI_SPOOFING without a liveness model is
+ * FACE_E_NO_LIVENESS_MODEL. An image without faces gives count 0. On success *out receives a
  * result owned by the caller, freed with face_analysis_free(); on failure *out is NULL.
  * Thread-safe. */
 FACE_API int face_analyze(const face_engine *engine, const face_image *image, int flags,

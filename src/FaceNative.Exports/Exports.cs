@@ -316,9 +316,13 @@ internal static unsafe class Exports
                 throw Invalid("out is NULL");
             *outResult = null;
             entry = EngineTable.Acquire(engine);
-            CheckFlags(flags, Flags.All);
+            CheckFlags(flags, Flags.Analyze);
 
             FaceEngine e = entry.Engine;
+            if ((flags & Flags.RequireAttributes) != 0 && !e.HasAttributes)
+                throw new FaceException(FaceErrorKind.NoAttributeModel,
+                    "age/gender was required but no attribute model is loaded: use a pack with one " +
+                    "(e.g. 'default') or set the age and gender model paths");
             IReadOnlyList<FaceAnalysis> faces = e.Analyze(ReadImage(e, image),
                 antiSpoofing: (flags & Flags.AntiSpoofing) != 0, attributes: (flags & Flags.NoAttributes) == 0);
 

@@ -36,7 +36,8 @@ internal static class Flags
 {
     public const int AntiSpoofing = 1;
     public const int NoAttributes = 2;
-    public const int All = AntiSpoofing | NoAttributes;
+    public const int RequireAttributes = 4;
+    public const int Analyze = AntiSpoofing | NoAttributes | RequireAttributes;
 }
 
 [StructLayout(LayoutKind.Sequential)]
