@@ -23,6 +23,7 @@ run_dotnet() {
 }
 
 run_dotnet tests/FaceNative.Core.Tests
+run_dotnet tests/FaceNative.Cli.Tests
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

@@ -97,7 +97,7 @@ internal static class EngineLoader
                 ?? ThresholdFor(recognizerFormat, pack.Setting("verify_threshold"), options.RecognizerPath is not null);
 
             return FaceEngine.Create(pack, detector, recognizer, attributes, liveness, detectorOptions,
-                options.Selection, verifyThreshold, options.MaxPixels, files);
+                options.Selection, verifyThreshold, options.MaxPixels, files, options.RetryShrunkDetection);
         }
         catch
         {

@@ -66,6 +66,10 @@ public sealed record EngineOptions
 
     public long MaxPixels { get; init; } = Imaging.ImageLoader.DefaultMaxPixels;
 
+    /// <summary>When a photo yields no face, look once more with it shrunk to half the
+    /// detector input, which finds faces that fill the frame (ready-made crops).</summary>
+    public bool RetryShrunkDetection { get; init; } = true;
+
     /// <summary>"WxH" or "N" (square).</summary>
     public static (int Width, int Height) ParseDetectorSize(string text)
     {

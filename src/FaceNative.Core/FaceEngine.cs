@@ -27,9 +27,11 @@ public sealed class FaceEngine : IDisposable
 
     private FaceEngine(ModelPack pack, FaceDetector detector, FaceRecognizer recognizer,
         AgeGenderEstimator? attributes, LivenessChecker? liveness, DetectorOptions detectorOptions,
-        FaceSelection selection, float verifyThreshold, long maxPixels, IReadOnlyList<string> modelFiles)
+        FaceSelection selection, float verifyThreshold, long maxPixels, IReadOnlyList<string> modelFiles,
+        bool retryShrunk)
     {
         Pack = pack;
+        RetryShrunk = retryShrunk;
         _detector = detector;
         _recognizer = recognizer;
         _attributes = attributes;
@@ -50,7 +52,7 @@ public sealed class FaceEngine : IDisposable
 
     /// <summary>When nothing is found, look again with the image shrunk to half the detector
     /// input (finds faces that fill the whole frame, e.g. ready-made 112×112 crops).</summary>
-    public bool RetryShrunk { get; init; } = true;
+    public bool RetryShrunk { get; }
 
     public DetectorOptions DetectorOptions => _detectorOptions;
 
@@ -70,9 +72,10 @@ public sealed class FaceEngine : IDisposable
 
     internal static FaceEngine Create(ModelPack pack, FaceDetector detector, FaceRecognizer recognizer,
         AgeGenderEstimator? attributes, LivenessChecker? liveness, DetectorOptions detectorOptions,
-        FaceSelection selection, float verifyThreshold, long maxPixels, IReadOnlyList<string> modelFiles) =>
+        FaceSelection selection, float verifyThreshold, long maxPixels, IReadOnlyList<string> modelFiles,
+        bool retryShrunk) =>
         new(pack, detector, recognizer, attributes, liveness, detectorOptions, selection, verifyThreshold,
-            maxPixels, modelFiles);
+            maxPixels, modelFiles, retryShrunk);
 
     public BgrImage Decode(ReadOnlySpan<byte> encoded) => ImageLoader.Decode(encoded, MaxPixels);
 

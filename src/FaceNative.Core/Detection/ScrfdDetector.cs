@@ -29,34 +29,37 @@ public sealed class ScrfdDetector : FaceDetector
     {
         var maps = IdentifyOutputs(outputs, inputWidth, inputHeight, out int anchors);
         var candidates = new Candidates();
-        Span<float> kps = stackalloc float[10];
-
         for (int si = 0; si < s_strides.Length; si++)
-        {
-            int stride = s_strides[si];
-            int cols = inputWidth / stride;
-            ReadOnlySpan<float> scores = maps[si, 0].GetTensorDataAsSpan<float>();
-            ReadOnlySpan<float> boxes = maps[si, 1].GetTensorDataAsSpan<float>();
-            ReadOnlySpan<float> points = maps[si, 2].GetTensorDataAsSpan<float>();
-
-            for (int i = 0; i < scores.Length; i++)
-            {
-                if (!(scores[i] >= scoreThreshold)) continue;
-
-                // Row i belongs to cell i / anchors; the anchor centre is the cell's top-left corner.
-                int cell = i / anchors;
-                float cx = cell % cols * stride, cy = cell / cols * stride;
-                ReadOnlySpan<float> d = boxes.Slice(i * 4, 4);
-                var box = new FaceBox(cx - d[0] * stride, cy - d[1] * stride, cx + d[2] * stride, cy + d[3] * stride);
-                for (int k = 0; k < 5; k++)
-                {
-                    kps[2 * k] = cx + points[i * 10 + 2 * k] * stride;
-                    kps[2 * k + 1] = cy + points[i * 10 + 2 * k + 1] * stride;
-                }
-                candidates.Add(box, scores[i], kps);
-            }
-        }
+            DecodeStride(maps[si, 0].GetTensorDataAsSpan<float>(), maps[si, 1].GetTensorDataAsSpan<float>(),
+                maps[si, 2].GetTensorDataAsSpan<float>(), s_strides[si], inputWidth / s_strides[si], anchors,
+                scoreThreshold, candidates);
         return candidates;
+    }
+
+    /// <summary>
+    /// Decodes one stride. Row i belongs to cell i / anchors (cells row-major); the anchor
+    /// centre is the cell's top-left corner (col·stride, row·stride). Boxes are distances
+    /// (left, top, right, bottom) from it and keypoints offsets, both in units of the stride.
+    /// </summary>
+    internal static void DecodeStride(ReadOnlySpan<float> scores, ReadOnlySpan<float> boxes,
+        ReadOnlySpan<float> points, int stride, int cols, int anchors, float scoreThreshold, Candidates candidates)
+    {
+        Span<float> kps = stackalloc float[10];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (!(scores[i] >= scoreThreshold)) continue;
+
+            int cell = i / anchors;
+            float cx = cell % cols * stride, cy = cell / cols * stride;
+            ReadOnlySpan<float> d = boxes.Slice(i * 4, 4);
+            var box = new FaceBox(cx - d[0] * stride, cy - d[1] * stride, cx + d[2] * stride, cy + d[3] * stride);
+            for (int k = 0; k < 5; k++)
+            {
+                kps[2 * k] = cx + points[i * 10 + 2 * k] * stride;
+                kps[2 * k + 1] = cy + points[i * 10 + 2 * k + 1] * stride;
+            }
+            candidates.Add(box, scores[i], kps);
+        }
     }
 
     /// <summary>
@@ -90,6 +93,9 @@ public sealed class ScrfdDetector : FaceDetector
                     $"{Model.FileName}: unexpected output of shape [{rows},{last}] for SCRFD");
             maps[si, kind] = o;
         }
+        foreach (OrtValue? map in maps)
+            if (map is null)
+                throw new FaceException(FaceErrorKind.Model, $"{Model.FileName}: SCRFD outputs are incomplete");
         return maps;
     }
 

@@ -31,33 +31,37 @@ public sealed class YuNetDetector : FaceDetector
         int inputHeight, float scoreThreshold)
     {
         var candidates = new Candidates();
-        Span<float> kps = stackalloc float[10];
-
         foreach (int stride in s_strides)
-        {
-            int cols = inputWidth / stride;
-            ReadOnlySpan<float> cls = Output(outputs, "cls", stride);
-            ReadOnlySpan<float> obj = Output(outputs, "obj", stride);
-            ReadOnlySpan<float> bbox = Output(outputs, "bbox", stride);
-            ReadOnlySpan<float> points = Output(outputs, "kps", stride);
-
-            for (int i = 0; i < cls.Length; i++)
-            {
-                float score = MathF.Sqrt(Math.Clamp(cls[i], 0f, 1f) * Math.Clamp(obj[i], 0f, 1f));
-                if (!(score >= scoreThreshold)) continue;
-
-                float col = i % cols, row = i / cols;
-                float cx = (col + bbox[i * 4]) * stride, cy = (row + bbox[i * 4 + 1]) * stride;
-                float w = MathF.Exp(bbox[i * 4 + 2]) * stride, h = MathF.Exp(bbox[i * 4 + 3]) * stride;
-                for (int k = 0; k < 5; k++)
-                {
-                    kps[2 * k] = (col + points[i * 10 + 2 * k]) * stride;
-                    kps[2 * k + 1] = (row + points[i * 10 + 2 * k + 1]) * stride;
-                }
-                candidates.Add(new FaceBox(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), score, kps);
-            }
-        }
+            DecodeStride(Output(outputs, "cls", stride), Output(outputs, "obj", stride),
+                Output(outputs, "bbox", stride), Output(outputs, "kps", stride), stride, inputWidth / stride,
+                scoreThreshold, candidates);
         return candidates;
+    }
+
+    /// <summary>
+    /// Decodes one stride. Cell i is (col, row) = (i % cols, i / cols); score is
+    /// sqrt(cls·obj) with both clamped to 0..1; the box centre is offset from the cell corner
+    /// and its size exponential, both in units of the stride.
+    /// </summary>
+    internal static void DecodeStride(ReadOnlySpan<float> cls, ReadOnlySpan<float> obj, ReadOnlySpan<float> bbox,
+        ReadOnlySpan<float> points, int stride, int cols, float scoreThreshold, Candidates candidates)
+    {
+        Span<float> kps = stackalloc float[10];
+        for (int i = 0; i < cls.Length; i++)
+        {
+            float score = MathF.Sqrt(Math.Clamp(cls[i], 0f, 1f) * Math.Clamp(obj[i], 0f, 1f));
+            if (!(score >= scoreThreshold)) continue;
+
+            float col = i % cols, row = i / cols;
+            float cx = (col + bbox[i * 4]) * stride, cy = (row + bbox[i * 4 + 1]) * stride;
+            float w = MathF.Exp(bbox[i * 4 + 2]) * stride, h = MathF.Exp(bbox[i * 4 + 3]) * stride;
+            for (int k = 0; k < 5; k++)
+            {
+                kps[2 * k] = (col + points[i * 10 + 2 * k]) * stride;
+                kps[2 * k + 1] = (row + points[i * 10 + 2 * k + 1]) * stride;
+            }
+            candidates.Add(new FaceBox(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), score, kps);
+        }
     }
 
     private ReadOnlySpan<float> Output(IReadOnlyList<OrtValue> outputs, string kind, int stride)

@@ -9,12 +9,14 @@ namespace FaceNative.Imaging;
 /// </summary>
 internal static class ImageHeader
 {
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     public static bool TryReadSize(ReadOnlySpan<byte> data, out string format, out long width, out long height)
     {
         format = "unknown";
         width = height = 0;
 
-        if (data.Length >= 24 && data[..8].SequenceEqual("\x89PNG\r\n\x1a\n"u8))
+        if (data.Length >= 24 && data[..8].SequenceEqual(PngSignature))
         {
             format = "PNG";
             width = BinaryPrimitives.ReadUInt32BigEndian(data[16..]);

@@ -110,8 +110,8 @@ public static class ImageLoader
         if (mat.Type() != MatType.CV_8UC3)
             throw new FaceException(FaceErrorKind.Decode, $"decoder returned unexpected pixel type {mat.Type()}");
 
-        int rowBytes = mat.Width * 3;
-        var pixels = new byte[rowBytes * mat.Height];
+        int width = mat.Width, height = mat.Height, rowBytes = width * 3;
+        var pixels = new byte[rowBytes * height];
         if (mat.IsContinuous())
         {
             Marshal.Copy(mat.Data, pixels, 0, pixels.Length);
@@ -119,9 +119,10 @@ public static class ImageLoader
         else
         {
             long step = mat.Step();
-            for (int y = 0; y < mat.Height; y++)
-                Marshal.Copy(mat.Data + (nint)(y * step), pixels, y * rowBytes, rowBytes);
+            nint data = mat.Data;
+            for (int y = 0; y < height; y++)
+                Marshal.Copy(data + (nint)(y * step), pixels, y * rowBytes, rowBytes);
         }
-        return new BgrImage(mat.Width, mat.Height, pixels);
+        return new BgrImage(width, height, pixels);
     }
 }

@@ -1,0 +1,92 @@
+using FaceNative.Tests.Fixtures;
+using Xunit;
+
+namespace FaceNative.Tests.Pipeline;
+
+public class EngineLoadTests
+{
+    [Fact]
+    public void Load_MissingModel_NamesFileAndPlaces()
+    {
+        string empty = Path.Combine(Path.GetTempPath(), "facenative-none-" + Guid.NewGuid().ToString("N"));
+
+        var e = Assert.Throws<FaceException>(() => FaceEngine.Load(new EngineOptions
+        {
+            ModelsDirectory = TestData.ModelsDir,
+            DetectorPath = Path.Combine(empty, "det.onnx"),
+        }));
+
+        Assert.Equal(FaceErrorKind.Model, e.Kind);
+        Assert.Contains("det.onnx", e.Message);
+    }
+
+    [Fact]
+    public void Load_NotAnOnnxFile_IsModelError()
+    {
+        string bogus = OnnxGraph.WriteTemp("this is not a model"u8.ToArray(), "bogus.onnx");
+
+        var e = Assert.Throws<FaceException>(() => FaceEngine.Load(new EngineOptions
+        {
+            ModelsDirectory = TestData.ModelsDir,
+            RecognizerPath = bogus,
+        }));
+
+        Assert.Equal(FaceErrorKind.Model, e.Kind);
+        Assert.Contains("bogus.onnx", e.Message);
+    }
+
+    [Fact]
+    public void Liveness_NotLoaded_IsDistinctError()
+    {
+        using var engine = FaceEngine.Load(new EngineOptions { ModelsDirectory = TestData.ModelsDir, Pack = "yunet" });
+        var image = engine.Decode(TestData.FaceBytes("id10/agt_obama.jpg"));
+
+        var e = Assert.Throws<FaceException>(() => engine.Verify(image, image, antiSpoofing: true));
+
+        Assert.Equal(FaceErrorKind.NoLivenessModel, e.Kind);
+        Assert.Contains("liveness", e.Message);
+    }
+
+    [Theory]
+    [InlineData("yunet")]
+    [InlineData("faceplugin")]
+    [InlineData("fast")]
+    public void OtherPacks_VerifySamePerson(string pack)
+    {
+        using var engine = FaceEngine.Load(new EngineOptions { ModelsDirectory = TestData.ModelsDir, Pack = pack });
+        var a = engine.Decode(TestData.FaceBytes("id10/agt_obama.jpg"));
+        var b = engine.Decode(TestData.FaceBytes("id10/agt_obama2.jpg"));
+        var c = engine.Decode(TestData.FaceBytes("id01/deepface_img2.jpg"));
+
+        Assert.True(engine.Verify(a, b).Verified);
+        Assert.False(engine.Verify(a, c).Verified);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(float.NaN)]
+    public void Recognizer_BrokenOutput_IsModelErrorNotNaN(float weight)
+    {
+        // A stand-in recognizer whose embedding is all zeros or NaN must fail loudly.
+        byte[] model = OnnxGraph.ChannelMeansTimes("input.1", "516", 112, [weight, weight, weight], dynamicBatch: true);
+        string path = OnnxGraph.WriteTemp(model, $"broken_recognizer_{(float.IsNaN(weight) ? "nan" : "zero")}.onnx");
+        using var engine = FaceEngine.Load(new EngineOptions
+        {
+            ModelsDirectory = TestData.ModelsDir,
+            RecognizerPath = path,
+            SkipOptionalModels = true,
+        });
+
+        var e = Assert.Throws<FaceException>(() => engine.Embed(engine.Decode(TestData.FaceBytes("id10/agt_obama.jpg"))));
+
+        Assert.Equal(FaceErrorKind.Model, e.Kind);
+    }
+
+    [Fact]
+    public void DetectorSize_Parse()
+    {
+        Assert.Equal((640, 480), EngineOptions.ParseDetectorSize("640x480"));
+        Assert.Equal((320, 320), EngineOptions.ParseDetectorSize("320"));
+        Assert.Throws<FaceException>(() => EngineOptions.ParseDetectorSize("big"));
+    }
+}
