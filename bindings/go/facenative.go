@@ -4,8 +4,8 @@
 // Building links against the repository's dist/lib (run ./build.sh first); elsewhere set
 // CGO_CFLAGS=-I<include dir> and CGO_LDFLAGS="-L<lib dir> -Wl,-rpath,<lib dir>".
 //
-// An Engine is safe for concurrent use by many goroutines. Known limitation: the process-wide
-// log callback of the C API is not exposed here.
+// An Engine is safe for concurrent use by many goroutines. The library is silent unless a
+// log callback is installed with SetLogCallback.
 package facenative
 
 /*
@@ -288,7 +288,7 @@ func (e *Engine) Detect(img Image, threshold float32) ([]Face, error) {
 				C.float(threshold), &faces[0], C.size_t(capacity), &count)
 		})
 		runtime.KeepAlive(img.Data)
-		if e, ok := err.(*Error); ok && e.Status == C.FACE_E_BUFFER_TOO_SMALL {
+		if fe, ok := err.(*Error); ok && fe.Status == C.FACE_E_BUFFER_TOO_SMALL {
 			capacity = int(count)
 			continue
 		}
@@ -316,7 +316,7 @@ func (e *Engine) Embed(img Image) ([]float32, Face, error) {
 				(*C.float)(unsafe.Pointer(&embedding[0])), C.size_t(capacity), &dim, &face)
 		})
 		runtime.KeepAlive(img.Data)
-		if e, ok := err.(*Error); ok && e.Status == C.FACE_E_BUFFER_TOO_SMALL && int(dim) > 0 {
+		if fe, ok := err.(*Error); ok && fe.Status == C.FACE_E_BUFFER_TOO_SMALL && int(dim) > 0 {
 			capacity = int(dim)
 			continue
 		}
@@ -435,4 +435,12 @@ func goVerify(r *C.face_verify_result) VerifyResult {
 		RealScore1:       float32(r.real_score1),
 		RealScore2:       float32(r.real_score2),
 	}
+}
+
+// freeForeignAnalysis hands face_analysis_free a pointer the library never returned (the
+// library ignores it with a logged warning); the tests use it to produce a log message.
+func freeForeignAnalysis() {
+	p := (*C.face_analysis_result)(C.calloc(1, C.size_t(unsafe.Sizeof(C.face_analysis_result{}))))
+	C.face_analysis_free(p)
+	C.free(unsafe.Pointer(p))
 }

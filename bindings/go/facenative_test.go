@@ -311,3 +311,28 @@ func TestZZLiveHandlesEndAtZero(t *testing.T) {
 		t.Errorf("%d live handles", n)
 	}
 }
+
+func TestLogCallbackReceivesWarning(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	if err := SetLogCallback(func(level int, message string) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, message)
+	}, LogWarning); err != nil {
+		t.Fatal(err)
+	}
+	freeForeignAnalysis() // ignored by the library, with a warning
+	if err := SetLogCallback(nil, LogWarning); err != nil {
+		t.Fatal(err)
+	}
+	freeForeignAnalysis()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 {
+		t.Errorf("got %d messages: %q", len(got), got)
+	}
+	if err := SetLogCallback(nil, 9); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("bad level: %v", err)
+	}
+}
