@@ -73,10 +73,11 @@ FACE_API const char *face_version_string(void);
  * Owned by the library, never freed. Thread-safe. */
 FACE_API const char *face_status_string(int status);
 
-/* The message of the calling thread's most recent call that failed, or "" when the
- * thread's most recent call succeeded. The string is owned by the library and stays valid
- * until this thread's next call into the library (face_last_error itself excepted).
- * Thread-local, so thread-safe; never NULL. */
+/* The message of the calling thread's most recent failed call, or "" when the thread's most
+ * recent call that returns a status (or face_free / face_analysis_free) succeeded. The
+ * string is owned by the library and stays valid until this thread's next call into the
+ * library (the functions returning static strings or counts excepted). Thread-local, so
+ * thread-safe; never NULL. */
 FACE_API const char *face_last_error(void);
 
 /* ======================================================================================
