@@ -1,6 +1,7 @@
 /*
  * Per-call cost of the C ABI, to compare with calling Core from C# (CoreBaseline/):
  *   face_abi_version       the bare transition into the NativeAOT library and back
+ *   face_engine_get_info   a call with no work: handle lookup, reference count, try/catch
  *   face_verify_embeddings two 512-d embeddings: handle lookup, validation, cosine, result
  *   face_embed             one photo, encoded: decode + detect + align + embed
  * Usage: bench_abi [photo] [config]; the photo defaults to id01/deepface_img5.jpg in
@@ -57,18 +58,23 @@ int main(int argc, char **argv) {
 
   /* Tight loops: the median of 7 rounds, each long enough to dwarf the clock. */
   const int rounds = 7, calls = 200000;
-  double bare[7], verify[7];
+  double bare[7], info[7], verify[7];
+  face_engine_info engine_info;
   for (int k = 0; k < rounds; k++) {
     double t0 = now_ns();
     for (int i = 0; i < calls; i++) sink += face_abi_version();
     double t1 = now_ns();
     for (int i = 0; i < calls; i++) sink += face_verify_embeddings(engine, e1, e2, 512, 0, &r);
     double t2 = now_ns();
+    for (int i = 0; i < calls; i++) sink += face_engine_get_info(engine, &engine_info);
+    double t3 = now_ns();
     bare[k] = (t1 - t0) / calls;
     verify[k] = (t2 - t1) / calls;
+    info[k] = (t3 - t2) / calls;
   }
   qsort(bare, rounds, sizeof(double), compare_doubles);
   qsort(verify, rounds, sizeof(double), compare_doubles);
+  qsort(info, rounds, sizeof(double), compare_doubles);
 
   const int embeds = 30;
   double embed_ms[30];
@@ -82,6 +88,8 @@ int main(int argc, char **argv) {
 
   printf("photo %s, config \"%s\"\n", path, config);
   printf("face_abi_version        %10.1f ns/call (median of %d x %d)\n", bare[rounds / 2], rounds,
+         calls);
+  printf("face_engine_get_info    %10.1f ns/call (median of %d x %d)\n", info[rounds / 2], rounds,
          calls);
   printf("face_verify_embeddings  %10.1f ns/call (median of %d x %d), distance %.6f\n",
          verify[rounds / 2], rounds, calls, r.distance);
