@@ -58,11 +58,12 @@ run_pytest() {
   add "${p:-0}" "$((${f:-0} + ${e:-0}))" "bindings/python"
 }
 
-# The package installs offline into a venv that sees Debian's setuptools.
+# Plain `pip install ./bindings/python`, offline, into a venv that sees Debian's setuptools
+# (Debian's own pip refuses the system Python: PEP 668).
 run_pip_install() {
   local tmp ok=1; tmp=$(mktemp -d)
   /usr/bin/python3 -m venv --system-site-packages "$tmp/venv" \
-    && "$tmp/venv/bin/python" -m pip install -q --no-build-isolation --no-index ./bindings/python \
+    && "$tmp/venv/bin/python" -m pip install -q ./bindings/python \
     && (cd "$tmp" && FACENATIVE_LIB=$ROOT/dist/lib "$tmp/venv/bin/python" -c \
           'import facenative; print("installed:", facenative.version())') \
     && ok=0
