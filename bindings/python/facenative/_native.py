@@ -152,30 +152,54 @@ _PROTOTYPES = {
     #                 face_detection *faces, size_t capacity, size_t *count);
     "face_detect": (
         c_int,
-        [c_void_p, POINTER(face_image), c_float, POINTER(face_detection), c_size_t,
-         POINTER(c_size_t)],
+        [
+            c_void_p,
+            POINTER(face_image),
+            c_float,
+            POINTER(face_detection),
+            c_size_t,
+            POINTER(c_size_t),
+        ],
     ),
     # int face_embed(const face_engine *, const face_image *, float *embedding,
     #                size_t capacity, size_t *dim, face_detection *face);
     "face_embed": (
         c_int,
-        [c_void_p, POINTER(face_image), POINTER(c_float), c_size_t, POINTER(c_size_t),
-         POINTER(face_detection)],
+        [
+            c_void_p,
+            POINTER(face_image),
+            POINTER(c_float),
+            c_size_t,
+            POINTER(c_size_t),
+            POINTER(face_detection),
+        ],
     ),
     # int face_verify(const face_engine *, const face_image *image1, const face_image *image2,
     #                 float threshold, int flags, face_verify_result *out);
     "face_verify": (
         c_int,
-        [c_void_p, POINTER(face_image), POINTER(face_image), c_float, c_int,
-         POINTER(face_verify_result)],
+        [
+            c_void_p,
+            POINTER(face_image),
+            POINTER(face_image),
+            c_float,
+            c_int,
+            POINTER(face_verify_result),
+        ],
     ),
     # int face_verify_embeddings(const face_engine *, const float *embedding1,
     #                            const float *embedding2, size_t dim, float threshold,
     #                            face_verify_result *out);
     "face_verify_embeddings": (
         c_int,
-        [c_void_p, POINTER(c_float), POINTER(c_float), c_size_t, c_float,
-         POINTER(face_verify_result)],
+        [
+            c_void_p,
+            POINTER(c_float),
+            POINTER(c_float),
+            c_size_t,
+            c_float,
+            POINTER(face_verify_result),
+        ],
     ),
     # int face_analyze(const face_engine *, const face_image *, int flags,
     #                  face_analysis_result **out);

@@ -136,9 +136,13 @@ class _Image:
         if array.ndim == 2:
             array = array[:, :, None]
         if array.ndim != 3:
-            raise InvalidArgumentError(f"pixel array must be HxW or HxWxC, not {array.shape}")
+            raise InvalidArgumentError(
+                f"pixel array must be HxW or HxWxC, not {array.shape}"
+            )
         channels = array.shape[2]
-        name = (pixel_format or {1: "gray", 3: "rgb", 4: "rgba"}.get(channels, "")).lower()
+        name = (
+            pixel_format or {1: "gray", 3: "rgb", 4: "rgba"}.get(channels, "")
+        ).lower()
         if name not in _PIXEL_FORMATS:
             raise InvalidArgumentError(
                 f"pixel_format {pixel_format!r} is not one of {sorted(_PIXEL_FORMATS)}"
@@ -148,7 +152,11 @@ class _Image:
                 f"pixel_format {name!r} needs {_CHANNELS[name]} channels, the array has {channels}"
             )
         # Rows may be padded (a crop of a larger array); pixels within a row may not.
-        if array.strides[1] != channels or array.strides[2] != 1 or array.strides[0] <= 0:
+        if (
+            array.strides[1] != channels
+            or array.strides[2] != 1
+            or array.strides[0] <= 0
+        ):
             array = np.ascontiguousarray(array)
         height, width = array.shape[:2]
         self.keep = array
@@ -180,7 +188,10 @@ class Engine:
             lines.append(f"{key}: {value}")
         text = "\n".join(lines)
         handle = ctypes.c_void_p()
-        _check(self._lib, self._lib.face_load(text.encode() if text else None, ctypes.byref(handle)))
+        _check(
+            self._lib,
+            self._lib.face_load(text.encode() if text else None, ctypes.byref(handle)),
+        )
         self._handle = handle
 
     # ------------------------------------------------------------------ lifetime
@@ -234,7 +245,12 @@ class Engine:
             faces = (n.face_detection * capacity)()
             count = ctypes.c_size_t()
             status = self._lib.face_detect(
-                self._h(), ctypes.byref(img.struct), threshold, faces, capacity, ctypes.byref(count)
+                self._h(),
+                ctypes.byref(img.struct),
+                threshold,
+                faces,
+                capacity,
+                ctypes.byref(count),
             )
             if status == n.FACE_E_BUFFER_TOO_SMALL:
                 capacity = count.value
@@ -251,7 +267,11 @@ class Engine:
             dim = ctypes.c_size_t()
             face = n.face_detection()
             status = self._lib.face_embed(
-                self._h(), ctypes.byref(img.struct), buffer, capacity, ctypes.byref(dim),
+                self._h(),
+                ctypes.byref(img.struct),
+                buffer,
+                capacity,
+                ctypes.byref(dim),
                 ctypes.byref(face),
             )
             if status == n.FACE_E_BUFFER_TOO_SMALL:
@@ -264,7 +284,9 @@ class Engine:
                 vector = list(buffer[: dim.value])
             return Embedding(vector=vector, face=_face(face))
 
-    def verify(self, image1, image2, threshold=0.0, anti_spoofing=False, pixel_format=None):
+    def verify(
+        self, image1, image2, threshold=0.0, anti_spoofing=False, pixel_format=None
+    ):
         """Compares the selected faces of two images; threshold 0 = the engine's default."""
         a = _Image(image1, pixel_format)
         b = _Image(image2, pixel_format)
@@ -273,7 +295,11 @@ class Engine:
         _check(
             self._lib,
             self._lib.face_verify(
-                self._h(), ctypes.byref(a.struct), ctypes.byref(b.struct), threshold, flags,
+                self._h(),
+                ctypes.byref(a.struct),
+                ctypes.byref(b.struct),
+                threshold,
+                flags,
                 ctypes.byref(r),
             ),
         )
@@ -283,7 +309,9 @@ class Engine:
         """Compares two stored embeddings (no image, no detection)."""
         v1, v2 = _floats(embedding1), _floats(embedding2)
         if len(v1) != len(v2):
-            raise InvalidArgumentError(f"embeddings differ in length ({len(v1)} vs {len(v2)})")
+            raise InvalidArgumentError(
+                f"embeddings differ in length ({len(v1)} vs {len(v2)})"
+            )
         r = n.face_verify_result()
         _check(
             self._lib,
@@ -305,7 +333,9 @@ class Engine:
         out = ctypes.POINTER(n.face_analysis_result)()
         _check(
             self._lib,
-            self._lib.face_analyze(self._h(), ctypes.byref(img.struct), flags, ctypes.byref(out)),
+            self._lib.face_analyze(
+                self._h(), ctypes.byref(img.struct), flags, ctypes.byref(out)
+            ),
         )
         try:
             result = []
@@ -315,7 +345,9 @@ class Engine:
                     FaceAnalysis(
                         face=_face(a.face),
                         age=float(a.age) if a.has_age_gender else None,
-                        male_probability=float(a.male_probability) if a.has_age_gender else None,
+                        male_probability=float(a.male_probability)
+                        if a.has_age_gender
+                        else None,
                         is_male=bool(a.is_male) if a.has_age_gender else None,
                         is_real=bool(a.is_real) if a.has_liveness else None,
                         real_score=float(a.real_score) if a.has_liveness else None,

@@ -16,7 +16,9 @@ PAIR_B = "id01/deepface_img2.jpg"
 def photo(name):
     path = FACES / name
     if not path.is_file():
-        pytest.fail(f"test photo {path} is missing (set FACENATIVE_FACES to the photos folder)")
+        pytest.fail(
+            f"test photo {path} is missing (set FACENATIVE_FACES to the photos folder)"
+        )
     return path
 
 
@@ -32,7 +34,9 @@ def engine():
 def fast():
     import facenative
 
-    with facenative.Engine(pack="fast", skip_optional=True, det_size=320, threads=1) as e:
+    with facenative.Engine(
+        pack="fast", skip_optional=True, det_size=320, threads=1
+    ) as e:
         yield e
 
 
@@ -45,7 +49,9 @@ def read_png_rgba(path):
         (length,) = struct.unpack(">I", data[pos : pos + 4])
         kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
-            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            width, height, depth, color, _, _, interlace = struct.unpack(
+                ">IIBBBBB", body
+            )
             assert depth == 8 and color in (2, 6) and interlace == 0
             channels = 4 if color == 6 else 3
         elif kind == b"IDAT":

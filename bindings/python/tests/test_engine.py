@@ -30,7 +30,9 @@ def test_loader_tries_env_override_first(monkeypatch, tmp_path):
 
 def test_loader_error_when_nothing_found(monkeypatch, tmp_path):
     monkeypatch.setattr(_native, "_lib", None)
-    monkeypatch.setattr(_native, "candidate_paths", lambda: [tmp_path / "libfacenative.so"])
+    monkeypatch.setattr(
+        _native, "candidate_paths", lambda: [tmp_path / "libfacenative.so"]
+    )
     with pytest.raises(facenative.LibraryNotFoundError) as e:
         _native.library()
     assert str(tmp_path / "libfacenative.so") in str(e.value)
@@ -154,7 +156,9 @@ def test_image_errors(engine):
 
 
 def test_too_large():
-    with facenative.Engine(pack="fast", skip_optional=True, det_size=320, max_pixels=10000) as e:
+    with facenative.Engine(
+        pack="fast", skip_optional=True, det_size=320, max_pixels=10000
+    ) as e:
         with pytest.raises(facenative.TooLargeError):
             e.detect(photo(PAIR_A))
 
@@ -197,10 +201,16 @@ def test_verify_distance_matches_cli(engine):
     cli = os.environ.get("FACENATIVE_CLI", str(REPO / "dist" / "bin" / "facenative"))
     if not os.path.exists(cli):
         pytest.fail(f"{cli} not built (run ./build.sh)")
-    out = subprocess.run([cli, "verify", photo(PAIR_A), photo(PAIR_B)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [cli, "verify", photo(PAIR_A), photo(PAIR_B)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     cli_distance = json.loads(out.stdout)["distance"]
-    assert abs(engine.verify(photo(PAIR_A), photo(PAIR_B)).distance - cli_distance) <= 1e-6
+    assert (
+        abs(engine.verify(photo(PAIR_A), photo(PAIR_B)).distance - cli_distance) <= 1e-6
+    )
 
 
 def test_verify_different_people(engine):
@@ -220,8 +230,12 @@ def test_verify_embeddings_equals_verify(engine):
 
 
 def test_verify_anti_spoofing(engine, fast):
-    r = engine.verify(photo("antispoof/sf_image_T1.jpg"), photo("antispoof/sf_image_F1.jpg"),
-                      threshold=1.99, anti_spoofing=True)
+    r = engine.verify(
+        photo("antispoof/sf_image_T1.jpg"),
+        photo("antispoof/sf_image_F1.jpg"),
+        threshold=1.99,
+        anti_spoofing=True,
+    )
     assert r.is_real1 is True and r.is_real2 is False and not r.verified
     with pytest.raises(facenative.NoLivenessModelError):
         fast.verify(photo(PAIR_A), photo(PAIR_B), anti_spoofing=True)
@@ -246,7 +260,9 @@ def test_analyze_group(engine):
 
 
 def test_analyze_flags_and_errors(engine, fast):
-    live = engine.analyze(photo("antispoof/sf_image_T1.jpg"), anti_spoofing=True, attributes=False)
+    live = engine.analyze(
+        photo("antispoof/sf_image_T1.jpg"), anti_spoofing=True, attributes=False
+    )
     assert len(live) == 1 and live[0].is_real is True and live[0].age is None
     assert fast.analyze(photo(PAIR_A))[0].age is None
     with pytest.raises(facenative.NoAttributeModelError):
@@ -260,7 +276,11 @@ def test_analyze_flags_and_errors(engine, fast):
 
 
 def test_threads_match_serial(fast):
-    names = ["id01/deepface_img5.jpg", "id02/deepface_img3.jpg", "id10/agt_obama_small.jpg"]
+    names = [
+        "id01/deepface_img5.jpg",
+        "id02/deepface_img3.jpg",
+        "id10/agt_obama_small.jpg",
+    ]
     data = [photo(n).read_bytes() for n in names]
     serial = [fast.embed(d).vector for d in data]
     failures = []
