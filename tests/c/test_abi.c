@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "facenative.h"
 #include "png_lite.h"
@@ -588,6 +589,37 @@ static void log_callback_receives_warnings(void) {
   CHECK(g_log_calls == 1);
 }
 
+/* Asking for CUDA where there is none falls back to the CPU with a logged warning, and the
+ * library (ONNX Runtime included) writes nothing to stderr. */
+static void cuda_falls_back_to_cpu_silently(void) {
+  face_engine *e = NULL;
+  face_detection faces[4];
+  size_t count = 0;
+  face_image img = encoded(g_img1);
+  FILE *capture = tmpfile();
+  int saved = dup(2);
+  CHECK(capture != NULL && saved >= 0);
+  if (!capture || saved < 0) return;
+
+  g_log_calls = 0;
+  CHECK_STATUS(face_set_log_callback(on_log, FACE_LOG_DEBUG, &g_log_calls), FACE_OK);
+  fflush(stderr);
+  dup2(fileno(capture), 2);
+  int load = face_load("pack: fast; skip_optional: true; det_size: 320; provider: cuda", &e);
+  int detect = face_detect(e, &img, 0, faces, 4, &count);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  face_set_log_callback(NULL, FACE_LOG_WARNING, NULL);
+
+  CHECK(load == FACE_OK && detect == FACE_OK && count == 1);
+  CHECK(g_log_calls >= 1);
+  fseek(capture, 0, SEEK_END);
+  CHECK(ftell(capture) == 0);
+  fclose(capture);
+  face_free(e);
+}
+
 /* --------------------------------------------------------------------------- threads */
 
 #define THREADS 8
@@ -717,6 +749,7 @@ int main(void) {
   RUN(analyze_flags);
   RUN(analyze_errors);
   RUN(log_callback_receives_warnings);
+  RUN(cuda_falls_back_to_cpu_silently);
   RUN(threads_match_serial_results);
   RUN(last_error_is_per_thread);
 
