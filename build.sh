@@ -15,6 +15,7 @@ APT_PACKAGES=(
   gcc libc6-dev zlib1g-dev  # NativeAOT links with gcc; the C tests compile with it
   golang-go             # Go binding
   python3 python3-numpy python3-pytest  # Python binding tests (Debian's /usr/bin/python3)
+  python3-pil           # Core tests make a CMYK JPEG with it (OpenCV can't write one)
   python3-grpcio python3-grpc-tools     # gRPC cross-language check
   g++ python3-setuptools python3-pip python3-venv  # C ABI: header as C++, offline pip install
 )

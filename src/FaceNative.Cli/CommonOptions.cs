@@ -38,6 +38,18 @@ internal sealed class CommonOptions
         Recursive = true,
     };
 
+    public readonly Option<int> MaxFaces = new("--max-faces")
+    {
+        Description = "Keep at most this many faces per image, best first (0 = all)",
+        Recursive = true,
+    };
+
+    public readonly Option<float> MinFaceSize = new("--min-face-size")
+    {
+        Description = "Ignore faces whose shorter box side is below this many pixels",
+        Recursive = true,
+    };
+
     public readonly Option<bool> Largest = new("--largest")
     {
         Description = "Take the largest face of an image rather than the highest-scoring one",
@@ -53,7 +65,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command root)
     {
-        foreach (Option o in new Option[] { Models, Pack, Threads, DetSize, DetThresh, Largest, Provider })
+        foreach (Option o in new Option[] { Models, Pack, Threads, DetSize, DetThresh, MaxFaces, MinFaceSize, Largest, Provider })
             root.Options.Add(o);
     }
 
@@ -65,6 +77,8 @@ internal sealed class CommonOptions
             Pack = parse.GetValue(Pack) ?? "default",
             Threads = parse.GetValue(Threads),
             DetectorThreshold = parse.GetValue(DetThresh),
+            MaxFaces = Math.Max(0, parse.GetValue(MaxFaces)),
+            MinFaceSize = Math.Max(0, parse.GetValue(MinFaceSize)),
             Selection = parse.GetValue(Largest) ? FaceSelection.LargestArea : FaceSelection.HighestScore,
             Provider = parse.GetValue(Provider)?.ToLowerInvariant() switch
             {

@@ -70,7 +70,7 @@ public sealed class SsrAgeGenderEstimator : AgeGenderEstimator
         CropRect crop = CropResize.ScaledFaceCrop(image.Width, image.Height, box.X1, box.Y1, box.Width, box.Height,
             CropScale);
         var tensor = new float[3 * Size * Size];
-        CropResize.ToNchwReference(image, crop, Size, Size, _norm, tensor);
+        CropResize.ToNchw(image, crop, Size, Size, _norm, tensor);
 
         float age = Decode(_age, tensor) * 101f;
         float male = Decode(_gender, tensor);
@@ -149,7 +149,7 @@ public sealed class InsightFaceGenderAge : AgeGenderEstimator
         var imageToCrop = new AffineMatrix(scale, 0, _size / 2.0 - box.CenterX * scale,
             0, scale, _size / 2.0 - box.CenterY * scale);
         var tensor = new float[3 * _size * _size];
-        AffineWarp.WarpToNchwReference(image, imageToCrop.Invert(), _size, _size, s_norm, tensor);
+        AffineWarp.WarpToNchw(image, imageToCrop.Invert(), _size, _size, s_norm, tensor);
 
         using var outputs = _model.Run(tensor, [1, 3, _size, _size]);
         ReadOnlySpan<float> pred = outputs[0].GetTensorDataAsSpan<float>();

@@ -70,7 +70,7 @@ public abstract class FaceDetector : IDisposable
         Candidates candidates;
         try
         {
-            Letterbox.ToNchwReference(image, layout, InputNorm, buffer);
+            Letterbox.ToNchw(image, layout, InputNorm, buffer);
             using var outputs = Model.Run(buffer.AsMemory(0, length), [1, 3, inputHeight, inputWidth]);
             candidates = Decode(outputs, inputWidth, inputHeight, options.ScoreThreshold);
         }
@@ -80,7 +80,7 @@ public abstract class FaceDetector : IDisposable
         }
 
         // Suppress overlaps, then map survivors back to original pixels.
-        int[] keep = Nms.SuppressReference(
+        int[] keep = Nms.Suppress(
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates.Boxes),
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates.Scores),
             options.NmsThreshold, AreaConvention);

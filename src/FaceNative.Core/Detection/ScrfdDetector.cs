@@ -45,10 +45,13 @@ public sealed class ScrfdDetector : FaceDetector
         ReadOnlySpan<float> points, int stride, int cols, int anchors, float scoreThreshold, Candidates candidates)
     {
         Span<float> kps = stackalloc float[10];
-        for (int i = 0; i < scores.Length; i++)
-        {
-            if (!(scores[i] >= scoreThreshold)) continue;
 
+        // Find the few anchors over the threshold in one vector pass, decode only those.
+        int[] survivors = System.Buffers.ArrayPool<int>.Shared.Rent(scores.Length);
+        int count = ScoreFilter.AtLeast(scores, scoreThreshold, survivors);
+        for (int n = 0; n < count; n++)
+        {
+            int i = survivors[n];
             int cell = i / anchors;
             float cx = cell % cols * stride, cy = cell / cols * stride;
             ReadOnlySpan<float> d = boxes.Slice(i * 4, 4);
@@ -60,6 +63,7 @@ public sealed class ScrfdDetector : FaceDetector
             }
             candidates.Add(box, scores[i], kps);
         }
+        System.Buffers.ArrayPool<int>.Shared.Return(survivors);
     }
 
     /// <summary>

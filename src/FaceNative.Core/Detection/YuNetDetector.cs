@@ -47,11 +47,15 @@ public sealed class YuNetDetector : FaceDetector
         ReadOnlySpan<float> points, int stride, int cols, float scoreThreshold, Candidates candidates)
     {
         Span<float> kps = stackalloc float[10];
-        for (int i = 0; i < cls.Length; i++)
-        {
-            float score = MathF.Sqrt(Math.Clamp(cls[i], 0f, 1f) * Math.Clamp(obj[i], 0f, 1f));
-            if (!(score >= scoreThreshold)) continue;
 
+        // Scores and the threshold test in one vector pass, decode only the survivors.
+        int[] survivors = System.Buffers.ArrayPool<int>.Shared.Rent(cls.Length);
+        float[] survivorScores = System.Buffers.ArrayPool<float>.Shared.Rent(cls.Length);
+        int count = ScoreFilter.YuNet(cls, obj, scoreThreshold, survivors, survivorScores);
+        for (int n = 0; n < count; n++)
+        {
+            int i = survivors[n];
+            float score = survivorScores[n];
             float col = i % cols, row = i / cols;
             float cx = (col + bbox[i * 4]) * stride, cy = (row + bbox[i * 4 + 1]) * stride;
             float w = MathF.Exp(bbox[i * 4 + 2]) * stride, h = MathF.Exp(bbox[i * 4 + 3]) * stride;
@@ -62,6 +66,8 @@ public sealed class YuNetDetector : FaceDetector
             }
             candidates.Add(new FaceBox(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), score, kps);
         }
+        System.Buffers.ArrayPool<int>.Shared.Return(survivors);
+        System.Buffers.ArrayPool<float>.Shared.Return(survivorScores);
     }
 
     private ReadOnlySpan<float> Output(IReadOnlyList<OrtValue> outputs, string kind, int stride)

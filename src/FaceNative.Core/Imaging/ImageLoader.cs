@@ -8,6 +8,13 @@ public static class ImageLoader
 {
     public const long DefaultMaxPixels = 64L * 1024 * 1024;
 
+    static ImageLoader()
+    {
+        // OpenCV's decoders print warnings (e.g. "PNG input buffer is incomplete") to stderr;
+        // a library must stay silent, and the failure reaches the caller as an error anyway.
+        Cv2.SetLogLevel(OpenCvSharp.LogLevel.SILENT);
+    }
+
     /// <summary>
     /// Decodes JPEG, PNG, WebP, BMP (and whatever else OpenCV reads) the way OpenCV's colour
     /// mode does: EXIF orientation applied, gray expanded to three channels, alpha dropped,

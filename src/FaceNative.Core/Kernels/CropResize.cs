@@ -43,6 +43,21 @@ public static class CropResize
         }
     }
 
+    /// <summary>Vectorised form of <see cref="ToNchwReference"/>, bit-exact with it: the letterbox
+    /// resize core with the crop as its source rectangle and the whole tensor as its target.</summary>
+    public static void ToNchw(BgrImage src, CropRect crop, int outWidth, int outHeight, ChannelNorm norm,
+        Span<float> dst)
+    {
+        if (crop.Width <= 0 || crop.Height <= 0 || crop.X < 0 || crop.Y < 0
+            || crop.X + crop.Width > src.Width || crop.Y + crop.Height > src.Height)
+            throw new FaceException(FaceErrorKind.InvalidArgument, $"crop {crop} is outside the image");
+        if (outWidth < 0 || outHeight < 0 || dst.Length < 3L * outWidth * outHeight)
+            throw new ArgumentException("destination tensor is too small", nameof(dst));
+
+        Letterbox.ResizeToNchw(src.Pixels, src.Stride, new ChannelTaps(PixelFormat.Bgr24, norm), crop,
+            outWidth, outHeight, new CropRect(0, 0, outWidth, outHeight), dst);
+    }
+
     /// <summary>
     /// The Silent-Face-Anti-Spoofing crop: the face box scaled by <paramref name="scale"/> about
     /// its centre (less if the image is too small), shifted back inside the image where it

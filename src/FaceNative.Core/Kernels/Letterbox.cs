@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FaceNative.Imaging;
 
 namespace FaceNative.Kernels;
@@ -48,6 +51,11 @@ public readonly record struct LetterboxLayout(int InputWidth, int InputHeight, i
 
 /// <summary>Resize into a detector input (top-left unless the layout is offset), pad with black,
 /// normalise, HWC→CHW.</summary>
+/// <remarks>
+/// <see cref="ToNchw"/> is bit-exact with <see cref="ToNchwReference"/> on every path: the taps
+/// come from the same <see cref="ClampedTap"/> and the blend uses the same float operations in
+/// the same order (no fused multiply-add). The same core serves <see cref="CropResize.ToNchw"/>.
+/// </remarks>
 public static class Letterbox
 {
     /// <summary>
@@ -94,6 +102,194 @@ public static class Letterbox
                     dst[c * plane + o] = (value - norm.Mean(c)) * norm.Scale(c);
                 }
             }
+        }
+    }
+
+    /// <summary>Vectorised letterbox, bit-exact with <see cref="ToNchwReference"/>, written
+    /// straight into the inference input buffer.</summary>
+    public static void ToNchw(BgrImage src, LetterboxLayout layout, ChannelNorm norm, Span<float> dst)
+    {
+        if (dst.Length < 3L * layout.InputWidth * layout.InputHeight)
+            throw new ArgumentException("destination tensor is too small", nameof(dst));
+        ResizeToNchw(src.Pixels, src.Stride, new ChannelTaps(PixelFormat.Bgr24, norm),
+            new CropRect(0, 0, src.Width, src.Height), layout.InputWidth, layout.InputHeight,
+            new CropRect(layout.OffsetX, layout.OffsetY, layout.ResizedWidth, layout.ResizedHeight), dst);
+    }
+
+    /// <summary>
+    /// The shared resize core: the source rectangle <paramref name="from"/> (inside the image)
+    /// resized bilinearly onto the rectangle <paramref name="into"/> of a
+    /// <paramref name="tensorWidth"/>×<paramref name="tensorHeight"/> planar tensor; tensor
+    /// pixels outside <paramref name="into"/> get black, normalised.
+    /// </summary>
+    internal static unsafe void ResizeToNchw(ReadOnlySpan<byte> pixels, int stride, in ChannelTaps taps,
+        CropRect from, int tensorWidth, int tensorHeight, CropRect into, Span<float> dst)
+    {
+        int w = tensorWidth, h = tensorHeight, plane = w * h;
+        if (plane == 0) return;
+
+        // Columns of the tensor that the resized image covers, and each one's taps, once.
+        int xStart = (int)Math.Clamp((long)into.X, 0, w);
+        int xEnd = (int)Math.Clamp((long)into.X + into.Width, xStart, w);
+        int n = xEnd - xStart;
+        double scaleX = (double)from.Width / into.Width, scaleY = (double)from.Height / into.Height;
+        int[] cols = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, 2 * n));
+        float[] fracs = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, 2 * n));
+        for (int i = 0; i < n; i++)
+        {
+            ClampedTap(xStart + i - into.X, scaleX, from.Width, out int x0, out int x1, out float fx);
+            cols[i] = (from.X + x0) * taps.Bpp;
+            cols[n + i] = (from.X + x1) * taps.Bpp;
+            fracs[i] = fx;
+            fracs[n + i] = 1 - fx;
+        }
+
+        // A vector tap loads 4 bytes; under 4 bytes of image only the scalar loop is safe.
+        int length = Math.Min(pixels.Length, stride * (from.Y + from.Height - 1) + (from.X + from.Width) * taps.Bpp);
+        int width = length < 4 ? 0 : Avx2.IsSupported ? 8 : Vector128.IsHardwareAccelerated ? 4 : 0;
+
+        fixed (byte* p = pixels)
+        fixed (float* d = dst)
+        fixed (int* colTable = cols)
+        fixed (float* fracTable = fracs)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                float* row = d + y * w;
+                int ry = y - into.Y;
+                if (ry < 0 || ry >= into.Height || n == 0)
+                {
+                    FillPad(row, 0, w, plane, taps);
+                    continue;
+                }
+                FillPad(row, 0, xStart, plane, taps);
+                FillPad(row, xEnd, w, plane, taps);
+
+                ClampedTap(ry, scaleY, from.Height, out int y0, out int y1, out float fy);
+                var rows = new RowTaps((from.Y + y0) * stride, (from.Y + y1) * stride, fy);
+                float* o = row + xStart;
+
+                // Whole vectors, then one overlapping vector ending at the last column (the same
+                // values written twice); a span narrower than a vector is done scalar.
+                int i = 0;
+                if (width == 8 && n >= 8)
+                {
+                    // Only a row whose taps reach the last 4 bytes of the image needs guarded loads.
+                    bool guarded = Math.Max(rows.Row0, rows.Row1) + cols[2 * n - 1] + 4 > length;
+                    for (; i <= n - 8; i += 8)
+                        Blend256(p, length, colTable, fracTable, n, rows, taps, o, plane, i, guarded);
+                    if (i < n) Blend256(p, length, colTable, fracTable, n, rows, taps, o, plane, n - 8, guarded);
+                    i = n;
+                }
+                else if (width == 4 && n >= 4)
+                {
+                    for (; i <= n - 4; i += 4) Blend128(p, length, colTable, fracTable, n, rows, taps, o, plane, i);
+                    if (i < n) Blend128(p, length, colTable, fracTable, n, rows, taps, o, plane, n - 4);
+                    i = n;
+                }
+                for (; i < n; i++)
+                    BlendPixel(p, colTable[i], colTable[n + i], fracTable[i], rows, taps, o + i, plane);
+            }
+        }
+
+        System.Buffers.ArrayPool<int>.Shared.Return(cols);
+        System.Buffers.ArrayPool<float>.Shared.Return(fracs);
+    }
+
+    private readonly record struct RowTaps(int Row0, int Row1, float Fy);
+
+    private static unsafe void FillPad(float* row, int from, int to, int plane, in ChannelTaps taps)
+    {
+        if (to <= from) return;
+        new Span<float>(row + from, to - from).Fill((0 - taps.Mean0) * taps.Scale0);
+        new Span<float>(row + plane + from, to - from).Fill((0 - taps.Mean1) * taps.Scale1);
+        new Span<float>(row + 2 * plane + from, to - from).Fill((0 - taps.Mean2) * taps.Scale2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Blend256(byte* p, int length, int* cols, float* fracs, int n, in RowTaps rows,
+        in ChannelTaps taps, float* o, int plane, int i, bool guarded)
+    {
+        var col0 = Vector256.Load(cols + i);
+        var col1 = Vector256.Load(cols + n + i);
+        var fx = Vector256.Load(fracs + i);
+        var gx = Vector256.Load(fracs + n + i);
+        var fy = Vector256.Create(rows.Fy);
+        var gy = Vector256.Create(1 - rows.Fy);
+        var lastLoad = Vector256.Create(length - 4);
+        var row0 = Vector256.Create(rows.Row0);
+        var row1 = Vector256.Create(rows.Row1);
+        Vector256<int> t00, t01, t10, t11;
+        if (guarded)
+        {
+            t00 = PixelTaps.Gather(p, row0 + col0, lastLoad);
+            t01 = PixelTaps.Gather(p, row0 + col1, lastLoad);
+            t10 = PixelTaps.Gather(p, row1 + col0, lastLoad);
+            t11 = PixelTaps.Gather(p, row1 + col1, lastLoad);
+        }
+        else
+        {
+            t00 = Avx2.GatherVector256((int*)p, row0 + col0, 1);
+            t01 = Avx2.GatherVector256((int*)p, row0 + col1, 1);
+            t10 = Avx2.GatherVector256((int*)p, row1 + col0, 1);
+            t11 = Avx2.GatherVector256((int*)p, row1 + col1, 1);
+        }
+
+        // Unrolled by hand: the JIT keeps the channel's constants in registers this way.
+        Channel256(t00, t01, t10, t11, gx, fx, gy, fy, taps.Byte0, taps.Mean0, taps.Scale0, o + i);
+        Channel256(t00, t01, t10, t11, gx, fx, gy, fy, taps.Byte1, taps.Mean1, taps.Scale1, o + plane + i);
+        Channel256(t00, t01, t10, t11, gx, fx, gy, fy, taps.Byte2, taps.Mean2, taps.Scale2, o + 2 * plane + i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Channel256(Vector256<int> t00, Vector256<int> t01, Vector256<int> t10,
+        Vector256<int> t11, Vector256<float> gx, Vector256<float> fx, Vector256<float> gy, Vector256<float> fy,
+        int b, float mean, float scale, float* o)
+    {
+        var top = PixelTaps.Channel(t00, b) * gx + PixelTaps.Channel(t01, b) * fx;
+        var bottom = PixelTaps.Channel(t10, b) * gx + PixelTaps.Channel(t11, b) * fx;
+        var value = top * gy + bottom * fy;
+        ((value - Vector256.Create(mean)) * Vector256.Create(scale)).Store(o);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Blend128(byte* p, int length, int* cols, float* fracs, int n, in RowTaps rows,
+        in ChannelTaps taps, float* o, int plane, int i)
+    {
+        var col0 = Vector128.Load(cols + i);
+        var col1 = Vector128.Load(cols + n + i);
+        var fx = Vector128.Load(fracs + i);
+        var gx = Vector128.Load(fracs + n + i);
+        var fy = Vector128.Create(rows.Fy);
+        var gy = Vector128.Create(1 - rows.Fy);
+        var row0 = Vector128.Create(rows.Row0);
+        var row1 = Vector128.Create(rows.Row1);
+        var t00 = PixelTaps.Gather(p, row0 + col0, length - 4);
+        var t01 = PixelTaps.Gather(p, row0 + col1, length - 4);
+        var t10 = PixelTaps.Gather(p, row1 + col0, length - 4);
+        var t11 = PixelTaps.Gather(p, row1 + col1, length - 4);
+
+        for (int ch = 0; ch < 3; ch++)
+        {
+            int b = taps.Byte(ch);
+            var top = PixelTaps.Channel(t00, b) * gx + PixelTaps.Channel(t01, b) * fx;
+            var bottom = PixelTaps.Channel(t10, b) * gx + PixelTaps.Channel(t11, b) * fx;
+            var value = top * gy + bottom * fy;
+            ((value - Vector128.Create(taps.Mean(ch))) * Vector128.Create(taps.Scale(ch))).Store(o + ch * plane + i);
+        }
+    }
+
+    /// <summary>One pixel exactly as the reference forms it.</summary>
+    private static unsafe void BlendPixel(byte* p, int col0, int col1, float fx, in RowTaps rows, in ChannelTaps taps,
+        float* o, int plane)
+    {
+        for (int ch = 0; ch < 3; ch++)
+        {
+            int b = taps.Byte(ch);
+            float top = p[rows.Row0 + col0 + b] * (1 - fx) + p[rows.Row0 + col1 + b] * fx;
+            float bottom = p[rows.Row1 + col0 + b] * (1 - fx) + p[rows.Row1 + col1 + b] * fx;
+            float value = top * (1 - rows.Fy) + bottom * rows.Fy;
+            o[ch * plane] = (value - taps.Mean(ch)) * taps.Scale(ch);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class LivenessChecker : IDisposable
         {
             CropRect crop = CropResize.ScaledFaceCrop(image.Width, image.Height, box.X1, box.Y1, box.Width,
                 box.Height, scale);
-            CropResize.ToNchwReference(image, crop, Size, Size, s_norm, tensor);
+            CropResize.ToNchw(image, crop, Size, Size, s_norm, tensor);
             using var outputs = model.Run(tensor, [1, 3, Size, Size]);
             ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();
             if (logits.Length != 3)

@@ -28,6 +28,6 @@ public static class FaceAligner
         Span<float> tensor)
     {
         AffineMatrix imageToCrop = ArcFaceTransform(landmarks, size);
-        AffineWarp.WarpToNchwReference(image, imageToCrop.Invert(), size, size, norm, tensor);
+        AffineWarp.WarpToNchw(image, imageToCrop.Invert(), size, size, norm, tensor);
     }
 }

@@ -1,34 +1,56 @@
 using FaceNative.Kernels;
 using Xunit;
 
-namespace FaceNative.Tests.Kernels;
+namespace FaceNative.Core.Tests.Kernels;
 
+/// <summary>The vectorised dot product agrees with the double-precision reference within a
+/// float rounding bound for every length.</summary>
 public class CosineTests
 {
-    [Fact]
-    public void Similarity_HandComputed()
+    /// <summary>Σ|aᵢbᵢ| · n · ε bounds the error of any float summation order.</summary>
+    private static void AssertClose(float[] a, float[] b, string context)
     {
-        // (1,0) vs (1,1): cos 45° = 0.7071; norms need not be 1.
-        Assert.Equal(0.70710678f, Cosine.Similarity([3, 0], [2, 2]), 5);
-        Assert.Equal(-1f, Cosine.Similarity([1, 2], [-2, -4]), 5);
+        double bound = 0;
+        for (int i = 0; i < a.Length; i++) bound += Math.Abs((double)a[i] * b[i]);
+        bound = bound * (a.Length + 2) * 6e-8 + 1e-30;
+        float expected = Cosine.DotReference(a, b), actual = Cosine.Dot(a, b);
+        Assert.True(Math.Abs(expected - actual) <= bound, $"{context}: expected {expected:R}, got {actual:R}");
     }
 
     [Fact]
-    public void Similarity_ZeroOrNaN_ThrowsInsteadOfNaN()
+    public void Dot_MatchesScalar_AllLengths()
     {
-        Assert.Throws<FaceException>(() => Cosine.Similarity([0, 0], [1, 1]));
-        Assert.Throws<FaceException>(() => Cosine.Similarity([float.NaN, 0], [1, 1]));
-        Assert.Throws<FaceException>(() => Cosine.Similarity([1, 0, 0], [1, 1]));
+        var rng = new Random(31);
+        foreach (int n in KernelAssert.Lengths.Concat([255, 256, 257, 511, 512, 513, 1024]))
+        {
+            AssertClose(KernelAssert.RandomFloats(rng, n), KernelAssert.RandomFloats(rng, n), $"length {n}");
+            AssertClose(KernelAssert.RandomFloats(rng, n, 1e20f), KernelAssert.RandomFloats(rng, n, 1e-20f),
+                $"length {n} scaled");
+        }
     }
 
     [Fact]
-    public void TryNormalize_UnitNorm_RejectsZeroAndInfinity()
+    public void Dot_PropagatesNaNAndInfinity_AtEveryPosition()
     {
-        float[] v = [3, 4];
-        Assert.True(Cosine.TryNormalize(v));
-        Assert.Equal([0.6f, 0.8f], v);
+        var rng = new Random(32);
+        foreach (int n in new[] { 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49, 512 })
+        {
+            for (int at = 0; at < n; at++)
+            {
+                float[] a = KernelAssert.RandomFloats(rng, n), b = KernelAssert.RandomFloats(rng, n);
+                a[at] = float.NaN;
+                Assert.True(float.IsNaN(Cosine.Dot(a, b)), $"NaN at {at} of {n}");
+                a[at] = float.PositiveInfinity;
+                b[at] = 1;
+                Assert.Equal(float.PositiveInfinity, Cosine.Dot(a, b));
+            }
+        }
+    }
 
-        Assert.False(Cosine.TryNormalize(new float[] { 0, 0 }));
-        Assert.False(Cosine.TryNormalize(new float[] { float.PositiveInfinity, 1 }));
+    [Fact]
+    public void Dot_EmptyIsZero_MismatchThrows()
+    {
+        Assert.Equal(0f, Cosine.Dot([], []));
+        Assert.Throws<FaceException>(() => Cosine.Dot(new float[3], new float[4]));
     }
 }
