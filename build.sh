@@ -39,8 +39,20 @@ publish() {
   rm -f dist/bin/*.dbg dist/bin/*.pdb
 }
 
-# The C ABI: dist/lib/libfacenative.so with the native libraries it loads beside it (it has
-# RUNPATH $ORIGIN), and its header in dist/include.
+# --- gRPC server (issue 4): LocalAI backend -------------------------------------------------
+# dist/bin/facenative-grpc (NativeAOT, shares dist/bin's native libraries) and
+# dist/backend/run.sh, the entry point LocalAI runs as "run.sh --addr HOST:PORT".
+publish_grpc() {
+  echo "publishing dist/bin/facenative-grpc (NativeAOT) and dist/backend/run.sh" >&2
+  dotnet publish src/FaceNative.Grpc -c Release -r linux-x64 -p:PublishAot=true -o dist/bin --nologo -v quiet
+  rm -f dist/bin/*.dbg dist/bin/*.pdb
+  install -D -m 755 src/FaceNative.Grpc/backend/run.sh dist/backend/run.sh
+}
+# --- end gRPC server ------------------------------------------------------------------------
+
+# --- C ABI (issue 3): libfacenative.so -----------------------------------------------------
+# dist/lib/libfacenative.so with the native libraries it loads beside it (it has RUNPATH
+# $ORIGIN), and its header in dist/include.
 publish_lib() {
   echo "publishing dist/lib/libfacenative.so (NativeAOT)" >&2
   dotnet publish src/FaceNative.Exports -c Release -o dist/lib --nologo -v quiet
@@ -48,10 +60,11 @@ publish_lib() {
   mkdir -p dist/include
   cp include/facenative.h dist/include/
 }
+# --- end C ABI -------------------------------------------------------------------------------
 
 case "${1:-all}" in
   deps) install_deps ;;
-  all) install_deps; publish; publish_lib ;;
-  test) install_deps; publish; publish_lib; exec "$ROOT/tests/run_all.sh" ;;
+  all) install_deps; publish; publish_grpc; publish_lib ;;
+  test) install_deps; publish; publish_grpc; publish_lib; exec "$ROOT/tests/run_all.sh" ;;
   *) echo "usage: $0 [all|deps|test]" >&2; exit 1 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded fuzzing run with AFL++ (Debian) and SharpFuzz:
-#   fuzz/run.sh [SECONDS=120] [TARGET=decode|pack]
+#   fuzz/run.sh [SECONDS=120] [TARGET=decode|pack|request|load]
 # Instruments FaceNative.Core.dll, seeds AFL with small generated images (or pack text),
 # runs afl-fuzz for SECONDS, prints executions and findings. Findings stay under
 # fuzz/out/TARGET/default/crashes and hangs; replay them with
@@ -17,12 +17,14 @@ command -v afl-fuzz >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonint
 dotnet tool restore >/dev/null
 
 rm -rf bin && dotnet publish FaceNative.Fuzz -c Release -o bin --nologo -v quiet
-dotnet tool run sharpfuzz bin/FaceNative.Core.dll
 
 # Seeds: tiny valid files of each format the header parser knows, and a pack.
 seeds=in/$target && rm -rf "$seeds" && mkdir -p "$seeds"
 if [ "$target" = pack ]; then
   cp ../src/FaceNative.Core/Packs/default.pack "$seeds/"
+elif [ "$target" = request ] || [ "$target" = load ]; then
+  # Serialised protobuf seeds written by the harness itself.
+  dotnet bin/FaceNative.Fuzz.dll seed "$target" "$seeds"
 else
   /usr/bin/python3 - "$seeds" <<'PY'
 import io, sys
@@ -33,6 +35,10 @@ for fmt, ext in [("PNG", "png"), ("JPEG", "jpg"), ("BMP", "bmp"), ("WEBP", "webp
 Image.new("L", (5, 3), 9).save(f"{sys.argv[1]}/gray.png")
 PY
 fi
+
+# Instrument only after the seeds are written: instrumented code runs only under afl-fuzz.
+dotnet tool run sharpfuzz bin/FaceNative.Core.dll
+dotnet tool run sharpfuzz bin/facenative-grpc.dll
 
 rm -rf "out/$target" && mkdir -p out
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1

@@ -25,7 +25,7 @@ run_dotnet() {
 run_dotnet tests/FaceNative.Core.Tests
 run_dotnet tests/FaceNative.Cli.Tests
 
-# ---- C ABI and bindings: tests/c, bindings/python, bindings/go (need dist/lib, dist/bin) ----
+# --- C ABI and bindings (issue 3): tests/c, bindings/python, bindings/go; need dist/lib, dist/bin ---
 
 # run_counted NAME COMMAND...: for runners whose last summary line is "N passed, N failed".
 run_counted() {
@@ -86,6 +86,11 @@ run_c_abi
 run_pytest
 run_pip_install
 run_gotest
+# --- end C ABI and bindings ---
+
+# --- gRPC server (issue 4): runs against dist/bin/facenative-grpc, published by build.sh ---
+run_dotnet tests/FaceNative.Grpc.Tests
+# --- end gRPC server ---
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

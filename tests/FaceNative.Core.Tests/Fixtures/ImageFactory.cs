@@ -103,12 +103,11 @@ public static class ImageFactory
         using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
         {
             var row = new byte[width + 1];
-            var indexer = bgr.GetGenericIndexer<Vec3b>();
             for (int y = 0; y < height; y++)
             {
                 for (int x = 0; x < width; x++)
                 {
-                    Vec3b p = indexer[y, x];
+                    Vec3b p = bgr.At<Vec3b>(y, x);
                     int r = (p.Item2 + 25) / 51, g = (p.Item1 + 25) / 51, b = (p.Item0 + 25) / 51;
                     row[x + 1] = (byte)(r * 36 + g * 6 + b);
                 }
