@@ -17,6 +17,7 @@ APT_PACKAGES=(
   python3 python3-numpy python3-pytest  # Python binding tests (Debian's /usr/bin/python3)
   python3-pil           # Core tests make a CMYK JPEG with it (OpenCV can't write one)
   python3-grpcio python3-grpc-tools     # gRPC cross-language check
+  g++ python3-setuptools python3-pip python3-venv  # C ABI: header as C++, offline pip install
 )
 
 install_deps() {
@@ -49,9 +50,21 @@ publish_grpc() {
 }
 # --- end gRPC server ------------------------------------------------------------------------
 
+# --- C ABI (issue 3): libfacenative.so -----------------------------------------------------
+# dist/lib/libfacenative.so with the native libraries it loads beside it (it has RUNPATH
+# $ORIGIN), and its header in dist/include.
+publish_lib() {
+  echo "publishing dist/lib/libfacenative.so (NativeAOT)" >&2
+  dotnet publish src/FaceNative.Exports -c Release -o dist/lib --nologo -v quiet
+  rm -f dist/lib/*.dbg dist/lib/*.pdb
+  mkdir -p dist/include
+  cp include/facenative.h dist/include/
+}
+# --- end C ABI -------------------------------------------------------------------------------
+
 case "${1:-all}" in
   deps) install_deps ;;
-  all) install_deps; publish; publish_grpc ;;
-  test) install_deps; publish; publish_grpc; exec "$ROOT/tests/run_all.sh" ;;
+  all) install_deps; publish; publish_grpc; publish_lib ;;
+  test) install_deps; publish; publish_grpc; publish_lib; exec "$ROOT/tests/run_all.sh" ;;
   *) echo "usage: $0 [all|deps|test]" >&2; exit 1 ;;
 esac

@@ -1,0 +1,3 @@
+module github.com/facenative/facenative/bindings/go
+
+go 1.19
