@@ -3,6 +3,8 @@
 #   ./build.sh            install what a fresh Debian machine lacks, build, publish into dist/
 #   ./build.sh test       the above, then every test suite; ends with "N passed, N failed"
 #   ./build.sh deps       only the apt packages
+#   ./build.sh soak [N]   after a build: N (20000) verify calls via the C ABI and gRPC, memory curve
+#   ./build.sh fuzz [S] [T]  S seconds (120) of AFL++ on target T (decode|pack|request|load)
 # Models are looked up in $FACENATIVE_MODELS (default here: ../shared/models beside the repo).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -66,5 +68,7 @@ case "${1:-all}" in
   deps) install_deps ;;
   all) install_deps; publish; publish_grpc; publish_lib ;;
   test) install_deps; publish; publish_grpc; publish_lib; exec "$ROOT/tests/run_all.sh" ;;
-  *) echo "usage: $0 [all|deps|test]" >&2; exit 1 ;;
+  soak) exec "$ROOT/soak/run.sh" "${2:-20000}" ;;
+  fuzz) exec "$ROOT/fuzz/run.sh" "${2:-120}" "${3:-decode}" ;;
+  *) echo "usage: $0 [all|deps|test|soak [CALLS]|fuzz [SECONDS] [TARGET]]" >&2; exit 1 ;;
 esac

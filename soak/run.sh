@@ -13,6 +13,20 @@ photo_a=$faces/id10/agt_obama_small.jpg
 photo_b=$faces/id10/agt_obama-480p.jpg
 status=0
 
+echo "== C ABI soak: $calls face_verify calls (tests/c/test_memory)" >&2
+make -C tests/c --no-print-directory >/dev/null || exit 1
+FACE_MEMTEST_CALLS=$calls FACENATIVE_FACES=$faces dist/tests/c/test_memory &
+pid=$!
+fds=()
+while kill -0 "$pid" 2>/dev/null; do
+  n=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l) && [ "$n" -gt 0 ] && fds+=("$n")
+  sleep 5
+done
+wait "$pid" || status=1
+sorted=$(printf '%s\n' "${fds[@]:2}" | sort -n)
+echo "C ABI open descriptors after warm-up: min $(head -1 <<<"$sorted"), max $(tail -1 <<<"$sorted")"
+[ "$(( $(tail -1 <<<"$sorted") - $(head -1 <<<"$sorted") ))" -le 4 ] || { echo "descriptors grew" >&2; status=1; }
+
 echo "== gRPC soak: $calls FaceVerify calls" >&2
 stubs=$(mktemp -d)
 /usr/bin/python3 -m grpc_tools.protoc -I src/FaceNative.Grpc/Protos --python_out="$stubs" \
