@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Diagnostics;
 using FaceNative.Grpc.Protocol;
 using Xunit;
@@ -100,6 +101,37 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         // With one slot the calls ran one after another, so together they took at least about
         // eight single calls (half that, to leave room for timer noise and a warm cache).
         Assert.True(elapsed >= parallel * fastest / 2, $"{elapsed} ms for {parallel} calls, one takes {fastest} ms");
+    }
+
+    [Fact]
+    public async Task ClientsThatGiveUpMidRequest_DoNotBreakTheServer()
+    {
+        using var server = ServerProcess.Start(
+            new Dictionary<string, string> { ["FACENATIVE_GRPC_CONCURRENCY"] = "2" });
+        var client = server.Client();
+        Assert.True(server.LoadDefault(client, "face-fast", "pack:fast").Success, server.Log);
+        string[] images = s_photos.Select(TestPaths.PhotoBase64).ToArray();
+        FaceVerifyResponse expected = client.FaceVerify(VerifyRequest(images, 0), deadline: ServerProcess.Deadline());
+
+        // Twelve clients each cancel their request a few milliseconds after sending it, while
+        // it is queued or running; some may finish first, none may hurt the server.
+        var abandoned = Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(5 + 10 * i));
+            try
+            {
+                await server.Client().FaceVerifyAsync(VerifyRequest(images, 0), cancellationToken: cancel.Token);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+            {
+            }
+        });
+        await Task.WhenAll(abandoned);
+
+        FaceVerifyResponse after = client.FaceVerify(VerifyRequest(images, 0), deadline: ServerProcess.Deadline());
+        Assert.Equal(expected.Distance, after.Distance);
+        Assert.Equal(StatusResponse.Types.State.Ready,
+            client.Status(new HealthMessage(), deadline: ServerProcess.Deadline()).State);
     }
 
     private static PredictOptions EmbedRequest(string image)
