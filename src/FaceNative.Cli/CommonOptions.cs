@@ -65,7 +65,8 @@ internal sealed class CommonOptions
 
     public void AddTo(Command root)
     {
-        foreach (Option o in new Option[] { Models, Pack, Threads, DetSize, DetThresh, MaxFaces, MinFaceSize, Largest, Provider })
+        Option[] all = [Models, Pack, Threads, DetSize, DetThresh, MaxFaces, MinFaceSize, Largest, Provider];
+        foreach (Option o in all)
             root.Options.Add(o);
     }
 

@@ -95,7 +95,8 @@ internal static class FaceCommands
     {
         var image = new Argument<string>("image") { Description = "Image file" };
         var antiSpoofing = new Option<bool>("--anti-spoofing") { Description = "Also check each face for liveness" };
-        var command = new Command("analyze", "Every face with age, gender (when an attribute model is loaded) and liveness")
+        var command = new Command("analyze",
+            "Every face with age, gender (when an attribute model is loaded) and liveness")
         {
             image, antiSpoofing,
         };

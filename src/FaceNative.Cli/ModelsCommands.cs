@@ -60,7 +60,11 @@ internal static class ModelsCommands
 
     private static Command Verify(CommonOptions common)
     {
-        var packName = new Argument<string?>("pack") { Description = "Pack to check (default: --pack)", Arity = ArgumentArity.ZeroOrOne };
+        var packName = new Argument<string?>("pack")
+        {
+            Description = "Pack to check (default: --pack)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var command = new Command("verify", "Check each model file of a pack against its SHA-256") { packName };
         command.SetAction(parse => Guard(() =>
         {
@@ -82,7 +86,8 @@ internal static class ModelsCommands
                     else
                     {
                         actual = ModelLocator.Sha256Of(path);
-                        status = string.Equals(actual, m.Sha256, StringComparison.OrdinalIgnoreCase) ? "ok" : "mismatch";
+                        bool same = string.Equals(actual, m.Sha256, StringComparison.OrdinalIgnoreCase);
+                        status = same ? "ok" : "mismatch";
                     }
                     ok &= status is "ok" or "unchecked" or "missing-optional";
 
@@ -112,8 +117,14 @@ internal static class ModelsCommands
             Description = "Folder or http(s) URL holding the pack's files under their pack paths",
             Required = true,
         };
-        var to = new Option<string?>("--to") { Description = "Destination folder (default: --models, else the user cache)" };
-        var command = new Command("fetch", "Copy or download a pack's model files, checking SHA-256") { packName, from, to };
+        var to = new Option<string?>("--to")
+        {
+            Description = "Destination folder (default: --models, else the user cache)",
+        };
+        var command = new Command("fetch", "Copy or download a pack's model files, checking SHA-256")
+        {
+            packName, from, to,
+        };
         command.SetAction(parse => Guard(() =>
         {
             ModelPack pack = ModelPack.Resolve(parse.GetValue(packName)!);

@@ -36,7 +36,9 @@ internal static class PairsRunner
         {
             var (ea, errA) = embeddings[row.FileA];
             var (eb, errB) = embeddings[row.FileB];
-            string? error = errA is not null ? $"{row.FileA}: {errA}" : errB is not null ? $"{row.FileB}: {errB}" : null;
+            string? error = errA is not null ? $"{row.FileA}: {errA}"
+                : errB is not null ? $"{row.FileB}: {errB}"
+                : null;
             VerifyResult? result = error is null ? engine.CompareEmbeddings(ea, eb, threshold) : null;
             if (result is null) errors++;
             else outcomes.Add(new Outcome(result.Distance, row.SamePerson));
@@ -103,7 +105,8 @@ internal static class PairsRunner
 
     /// <summary>The distance threshold with the highest accuracy: sweep the midpoints between
     /// consecutive sorted distances (ties broken towards the widest margin's centre).</summary>
-    internal static (float Threshold, double Accuracy) BestThreshold(IReadOnlyList<(float Distance, bool Same)> labelled)
+    internal static (float Threshold, double Accuracy) BestThreshold(
+        IReadOnlyList<(float Distance, bool Same)> labelled)
     {
         if (labelled.Count == 0) return (0, 0);
         var sorted = labelled.OrderBy(o => o.Distance).ToList();

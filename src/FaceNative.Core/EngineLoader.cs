@@ -72,7 +72,8 @@ internal static class EngineLoader
                 if (age is not null && gender is not null)
                     attributes = new SsrAgeGenderEstimator(age, gender, options.AttributeChannelOrder);
                 else if (age is not null || gender is not null)
-                    throw new FaceException(FaceErrorKind.Model, "the SSR age and gender models must be loaded together");
+                    throw new FaceException(FaceErrorKind.Model,
+                        "the SSR age and gender models must be loaded together");
             }
 
             var livenessModels = new List<(OnnxModel, float)>();

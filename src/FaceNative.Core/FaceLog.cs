@@ -23,7 +23,8 @@ public static class FaceLog
         Volatile.Write(ref s_sink, sink);
     }
 
-    public static bool IsEnabled(FaceLogLevel level) => Volatile.Read(ref s_sink) is not null && (int)level >= s_minLevel;
+    public static bool IsEnabled(FaceLogLevel level) =>
+        Volatile.Read(ref s_sink) is not null && (int)level >= s_minLevel;
 
     public static void Write(FaceLogLevel level, string message)
     {

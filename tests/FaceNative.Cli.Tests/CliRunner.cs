@@ -12,7 +12,9 @@ internal static class CliRunner
     public static string SharedDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
 
     public static string ModelsDir =>
-        Environment.GetEnvironmentVariable("FACENATIVE_MODELS") is { Length: > 0 } env ? env : Path.Combine(SharedDir, "models");
+        Environment.GetEnvironmentVariable("FACENATIVE_MODELS") is { Length: > 0 } env
+            ? env
+            : Path.Combine(SharedDir, "models");
 
     public static string Face(string relative)
     {
@@ -25,7 +27,8 @@ internal static class CliRunner
     {
         string exe = Path.Combine(RepoRoot, "dist", "bin", "facenative");
         if (!File.Exists(exe))
-            throw new XunitException($"{exe} not found: run ./build.sh first (the CLI tests exercise the published binary)");
+            throw new XunitException(
+                $"{exe} not found: run ./build.sh first (the CLI tests exercise the published binary)");
 
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (!args.Contains("--models"))

@@ -49,7 +49,8 @@ public class CliTests
     [Fact]
     public void Analyze_SpoofPhoto_NotReal_WithAgeGender()
     {
-        var (code, stdout, _) = CliRunner.Run("analyze", CliRunner.Face("antispoof/sf_image_F1.jpg"), "--anti-spoofing");
+        var (code, stdout, _) = CliRunner.Run(
+            "analyze", CliRunner.Face("antispoof/sf_image_F1.jpg"), "--anti-spoofing");
 
         Assert.Equal(0, code);
         JsonElement face = CliRunner.Json(stdout).GetProperty("faces")[0];
@@ -61,7 +62,8 @@ public class CliTests
     [Fact]
     public void VerifyPairs_SharedPairs_ZeroErrorsHighAccuracy()
     {
-        var (code, stdout, _) = CliRunner.Run("verify", "--pairs", Path.Combine(CliRunner.SharedDir, "faces", "pairs.csv"));
+        string pairs = Path.Combine(CliRunner.SharedDir, "faces", "pairs.csv");
+        var (code, stdout, _) = CliRunner.Run("verify", "--pairs", pairs);
 
         Assert.Equal(0, code);
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -106,7 +108,8 @@ public class CliTests
     {
         string destination = Path.Combine(Path.GetTempPath(), $"facenative-models-{Guid.NewGuid():N}");
 
-        var (code, _, stderr) = CliRunner.Run("models", "fetch", "yunet", "--from", CliRunner.ModelsDir, "--to", destination);
+        var (code, _, stderr) = CliRunner.Run(
+            "models", "fetch", "yunet", "--from", CliRunner.ModelsDir, "--to", destination);
 
         Assert.True(code == 0, stderr);
         Assert.True(File.Exists(Path.Combine(destination, "yunet_s_dynamic.onnx")));

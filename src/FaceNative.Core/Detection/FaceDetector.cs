@@ -112,7 +112,8 @@ public abstract class FaceDetector : IDisposable
     private static int RoundUpTo32(int size)
     {
         if (size <= 0 || size > 4096)
-            throw new FaceException(FaceErrorKind.InvalidArgument, $"detector input size {size} is out of range (1..4096)");
+            throw new FaceException(FaceErrorKind.InvalidArgument,
+                $"detector input size {size} is out of range (1..4096)");
         return (size + 31) / 32 * 32;
     }
 }

@@ -61,7 +61,8 @@ public static class ImageLoader
         long needed = (long)stride * (height - 1) + rowBytes;
         if (pixels.Length < needed)
             throw new FaceException(FaceErrorKind.InvalidArgument,
-                $"pixel buffer holds {pixels.Length} bytes, {width}x{height} {format} with stride {stride} needs {needed}");
+                $"pixel buffer holds {pixels.Length} bytes, {width}x{height} {format} " +
+                $"with stride {stride} needs {needed}");
 
         var bgr = new byte[width * height * 3];
         for (int y = 0; y < height; y++)

@@ -41,7 +41,8 @@ public sealed class LivenessChecker : IDisposable
             using var outputs = model.Run(tensor, [1, 3, Size, Size]);
             ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();
             if (logits.Length != 3)
-                throw new FaceException(FaceErrorKind.Model, $"{model.FileName}: expected 3 logits, got {logits.Length}");
+                throw new FaceException(FaceErrorKind.Model,
+                    $"{model.FileName}: expected 3 logits, got {logits.Length}");
             AddSoftmax(logits, mean, 1.0 / _models.Length);
         }
 

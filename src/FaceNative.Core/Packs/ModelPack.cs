@@ -38,7 +38,8 @@ public sealed class ModelPack
     public string? Setting(string key) => _settings.GetValueOrDefault(key);
 
     public float? FloatSetting(string key) =>
-        _settings.TryGetValue(key, out string? v) && float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float f)
+        _settings.TryGetValue(key, out string? v)
+        && float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float f)
             ? f : null;
 
     /// <summary>Names of the packs shipped with the library.</summary>

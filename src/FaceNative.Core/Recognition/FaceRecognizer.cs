@@ -22,7 +22,8 @@ public sealed class FaceRecognizer : IDisposable
         {
             "arcface" => ChannelNorm.Uniform(ChannelOrder.Rgb, 127.5f, 1f / 127.5f),
             "faceplugin" => ChannelNorm.Uniform(ChannelOrder.Rgb, 127f, 1f / 128f),
-            _ => throw new FaceException(FaceErrorKind.Model, $"unknown recognizer format '{format}' (arcface, faceplugin)"),
+            _ => throw new FaceException(FaceErrorKind.Model,
+                $"unknown recognizer format '{format}' (arcface, faceplugin)"),
         };
 
         int[] dims = model.InputDimensions;

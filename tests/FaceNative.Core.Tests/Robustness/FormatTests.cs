@@ -68,7 +68,8 @@ public class FormatTests : IClassFixture<DefaultEngineFixture>
             string error = p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0)
-                throw new XunitException($"could not make a CMYK JPEG with python3-pil (./build.sh deps installs it): {error}");
+                throw new XunitException(
+                    $"could not make a CMYK JPEG with python3-pil (./build.sh deps installs it): {error}");
         }
 
         AssertSameFace(_fx.Engine.Decode(File.ReadAllBytes(target)), 0.95f);
