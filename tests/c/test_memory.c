@@ -106,7 +106,7 @@ int main(void) {
   const char *faces = getenv("FACENATIVE_FACES") ? getenv("FACENATIVE_FACES") : "../shared/faces";
   const char *config = getenv("FACE_MEMTEST_CONFIG")
                            ? getenv("FACE_MEMTEST_CONFIG")
-                           : "pack: fast; skip_optional: true; det_size: 320; threads: 1";
+                           : "pack: yunet; skip_optional: true; det_size: 320; threads: 1";
   long calls = env_long("FACE_MEMTEST_CALLS", 10000);
   int threads = (int)env_long("FACE_MEMTEST_THREADS", 2);
   double limit = (double)env_long("FACE_MEMTEST_LIMIT_MB", 20);
