@@ -140,6 +140,56 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
         }
     }
 
+    [Fact]
+    public void TwentyPixelFace_FoundWhereItIsOrNoFace()
+    {
+        // Shrink the portrait until its face is 20 px wide and paste it into a 640×480 frame,
+        // so the detector sees it at 20 px too.
+        BgrImage portrait = _fx.Load(Portrait);
+        float faceWidth = _fx.Engine.Detect(portrait)[0].Box.Width;
+        using Mat full = Cv2.ImDecode(TestData.FaceBytes(Portrait), ImreadModes.Color);
+        using var small = new Mat();
+        double scale = 20 / faceWidth;
+        Cv2.Resize(full, small, new Size(full.Width * scale, full.Height * scale),
+            interpolation: InterpolationFlags.Area);
+        using var frame = new Mat(480, 640, MatType.CV_8UC3, new Scalar(128, 128, 128));
+        small.CopyTo(frame[new Rect(300, 200, small.Width, small.Height)]);
+        Cv2.ImEncode(".png", frame, out byte[] png);
+
+        var faces = new List<FaceNative.Detection.DetectedFace>();
+        AssertTypedOutcome(() => faces.AddRange(_fx.Engine.Detect(_fx.Engine.Decode(png))));
+
+        foreach (var face in faces)
+        {
+            Assert.InRange(face.Box.CenterX, 300, 300 + small.Width);
+            Assert.InRange(face.Box.Width, 10, 40);
+        }
+    }
+
+    [Fact]
+    public void DynamicYuNet_OddSizedImageAtItsOwnSize_FindsTheFace()
+    {
+        // The dynamic YuNet export runs at any multiple of 32; 645×449 is rounded up to 672×480.
+        using var engine = FaceEngine.Load(new EngineOptions
+        {
+            ModelsDirectory = TestData.ModelsDir,
+            Pack = "yunet",
+            DetectorWidth = 645,
+            DetectorHeight = 449,
+        });
+        using Mat full = Cv2.ImDecode(TestData.FaceBytes(Portrait), ImreadModes.Color);
+        using var resized = new Mat();
+        Cv2.Resize(full, resized, new Size(645, 449));
+        Cv2.ImEncode(".png", resized, out byte[] png);
+
+        var faces = engine.Detect(engine.Decode(png));
+
+        // The portrait's face is centred; YuNet may add a weak hit elsewhere, never first.
+        Assert.NotEmpty(faces);
+        Assert.True(faces[0].Score > 0.8f, $"best score {faces[0].Score}");
+        Assert.InRange(faces[0].Box.CenterX, 645 / 3f, 645 * 2 / 3f);
+    }
+
     private static void AssertTypedOutcome(Action action)
     {
         try
