@@ -30,7 +30,9 @@ run_dotnet tests/FaceNative.Cli.Tests
 # run_counted NAME COMMAND...: for runners whose last summary line is "N passed, N failed".
 run_counted() {
   local name=$1 log; shift; log=$(mktemp)
-  "$@" 2>&1 | tee "$log"
+  # Shown with the suite's name in front so that only the total below stands alone as
+  # "N passed, N failed" (the line CI reads).
+  "$@" 2>&1 | tee "$log" | sed -E "s|^([0-9]+ passed, [0-9]+ failed)$|($name) \1|"
   local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
   if [ -z "$line" ]; then broken+=("$name"); add 0 1 "$name (did not report)"; return; fi
   add "$(cut -d' ' -f1 <<<"$line")" "$(cut -d' ' -f3 <<<"$line")" "$name"
