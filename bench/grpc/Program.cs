@@ -79,7 +79,8 @@ try
     ulong rssIdle = Rss(server.Id);
     Console.WriteLine($"RSS idle: {Mib(rssNoModel)} before LoadModel, {Mib(rssIdle)} loaded and warmed up");
     Console.WriteLine();
-    Console.WriteLine("| clients | FaceVerify req/s | mean latency ms | p50 ms | p95 ms | server CPU ms/req | peak RSS |");
+    Console.WriteLine(
+        "| clients | FaceVerify req/s | mean latency ms | p50 ms | p95 ms | server CPU ms/req | peak RSS |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
 
     foreach (int clients in opts.Clients)

@@ -36,7 +36,8 @@ for (int i = 0; i < embeds; i++)
 }
 Array.Sort(embedMs);
 
-Console.WriteLine($"photo {path}, Core from C# ({(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")})");
+string runtimeKind = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT";
+Console.WriteLine($"photo {path}, Core from C# ({runtimeKind})");
 Console.WriteLine(
     $"CompareEmbeddings       {verify[0],10:F1} ns/call min, {verify[rounds / 2],10:F1} median " +
     $"({rounds} x {calls}), distance {r.Distance:F6}");
