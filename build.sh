@@ -64,10 +64,19 @@ publish_lib() {
 }
 # --- end C ABI -------------------------------------------------------------------------------
 
+# dist/models: the models folder every dist binary looks in after $FACENATIVE_MODELS, made a
+# link to the models found here (../shared/models beside a checkout), so that dist/bin/facenative
+# works with no flag or variable. An existing real folder (fetched models) is left alone.
+link_models() {
+  if [ -d "$FACENATIVE_MODELS" ] && { [ -L dist/models ] || [ ! -e dist/models ]; }; then
+    ln -sfn "$(cd "$FACENATIVE_MODELS" && pwd)" dist/models
+  fi
+}
+
 case "${1:-all}" in
   deps) install_deps ;;
-  all) install_deps; publish; publish_grpc; publish_lib ;;
-  test) install_deps; publish; publish_grpc; publish_lib; exec "$ROOT/tests/run_all.sh" ;;
+  all) install_deps; publish; publish_grpc; publish_lib; link_models ;;
+  test) install_deps; publish; publish_grpc; publish_lib; link_models; exec "$ROOT/tests/run_all.sh" ;;
   soak) exec "$ROOT/soak/run.sh" "${2:-20000}" ;;
   fuzz) exec "$ROOT/fuzz/run.sh" "${2:-120}" "${3:-decode}" ;;
   *) echo "usage: $0 [all|deps|test|soak [CALLS]|fuzz [SECONDS] [TARGET]]" >&2; exit 1 ;;

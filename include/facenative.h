@@ -111,7 +111,8 @@ typedef struct face_engine face_engine;
  * line or separated by ';' (`key = value` is accepted too; '#' starts a comment line; keys
  * are case-insensitive, '-' and '_' interchangeable). Unknown keys are an error. Keys:
  *   models              folder holding the model files
- *                       (default: $FACENATIVE_MODELS, then ~/.cache/facenative/models)
+ *                       (default: $FACENATIVE_MODELS, then `models` beside the library's
+ *                       folder (dist/lib/../models), then ~/.cache/facenative/models)
  *   pack                built-in pack name or a .pack file (default "default")
  *   detector, recognizer, age, gender, genderage, liveness_v2, liveness_v1se
  *                       a model file overriding the pack's for that role

@@ -9,7 +9,8 @@ internal sealed class CommonOptions
 {
     public readonly Option<string?> Models = new("--models")
     {
-        Description = "Folder holding the model files (else $FACENATIVE_MODELS, else ~/.cache/facenative/models)",
+        Description = "Folder holding the model files (else $FACENATIVE_MODELS, else the install's " +
+            "models folder, dist/models, else ~/.cache/facenative/models)",
         Recursive = true,
     };
 

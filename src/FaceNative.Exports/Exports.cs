@@ -83,6 +83,7 @@ internal static unsafe class Exports
                 return LastError.Set(Status.InvalidArgument, "out is NULL");
             *outEngine = 0;
 
+            LibraryLocation.ApplyToModelLocator();
             EngineOptions options = EngineConfig.Parse(NativeText.Read(config));
             FaceEngine engine = FaceEngine.Load(options);
             try

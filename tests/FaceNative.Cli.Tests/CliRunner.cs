@@ -23,7 +23,12 @@ internal static class CliRunner
         return path;
     }
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => Run(true, args);
+
+    /// <summary>Runs with <c>--models</c> added (the shared models) unless
+    /// <paramref name="addModels"/> is false or the arguments name a folder themselves;
+    /// <c>$FACENATIVE_MODELS</c> is always cleared.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(bool addModels, params string[] args)
     {
         string exe = Path.Combine(RepoRoot, "dist", "bin", "facenative");
         if (!File.Exists(exe))
@@ -31,7 +36,7 @@ internal static class CliRunner
                 $"{exe} not found: run ./build.sh first (the CLI tests exercise the published binary)");
 
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (!args.Contains("--models"))
+        if (addModels && !args.Contains("--models"))
         {
             psi.ArgumentList.Add("--models");
             psi.ArgumentList.Add(ModelsDir);

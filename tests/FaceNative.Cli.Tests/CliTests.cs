@@ -20,6 +20,19 @@ public class CliTests
     }
 
     [Fact]
+    public void Detect_NoModelsFlag_UsesInstallModelsFolder()
+    {
+        string installModels = Path.Combine(CliRunner.RepoRoot, "dist", "models");
+        if (!Directory.Exists(installModels))
+            throw new Xunit.Sdk.XunitException($"{installModels} missing: ./build.sh links it to the models");
+
+        var (code, stdout, stderr) = CliRunner.Run(false, "detect", CliRunner.Face("groups/isf_t1.jpg"));
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(6, CliRunner.Json(stdout).GetProperty("faces").GetArrayLength());
+    }
+
+    [Fact]
     public void Embed_UnitNormVector()
     {
         var (code, stdout, _) = CliRunner.Run("embed", CliRunner.Face("id10/agt_obama.jpg"));

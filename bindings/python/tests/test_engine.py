@@ -2,6 +2,7 @@ import ctypes
 import json
 import os
 import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -211,6 +212,29 @@ def test_verify_distance_matches_cli(engine):
     assert (
         abs(engine.verify(photo(PAIR_A), photo(PAIR_B)).distance - cli_distance) <= 1e-6
     )
+
+
+def test_library_finds_models_beside_its_folder(tmp_path):
+    # dist/lib/libfacenative.so looks in dist/models (linked by ./build.sh) when neither the
+    # config nor $FACENATIVE_MODELS names a folder; run from elsewhere to rule out the cwd.
+    if not (REPO / "dist" / "models").is_dir():
+        pytest.fail(f"{REPO / 'dist' / 'models'} missing (run ./build.sh)")
+    env = {k: v for k, v in os.environ.items() if k != "FACENATIVE_MODELS"}
+    env["PYTHONPATH"] = str(REPO / "bindings" / "python")
+    code = (
+        "import facenative, sys\n"
+        "with facenative.Engine(pack='fast', skip_optional=True) as e:\n"
+        "    print(len(e.detect(sys.argv[1])))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(photo("groups/isf_t1.jpg"))],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) >= 5
 
 
 def test_verify_different_people(engine):

@@ -4,7 +4,9 @@ namespace FaceNative.Packs;
 
 /// <summary>
 /// Finds model files: an explicit folder first, then <c>$FACENATIVE_MODELS</c>, then the
-/// per-user cache (<c>$XDG_CACHE_HOME/facenative/models</c>, default ~/.cache/facenative/models).
+/// installation's own <c>models</c> folder (beside the folder holding the program or library,
+/// e.g. <c>dist/models</c> for <c>dist/bin/facenative</c>), then the per-user cache
+/// (<c>$XDG_CACHE_HOME/facenative/models</c>, default ~/.cache/facenative/models).
 /// </summary>
 public sealed class ModelLocator
 {
@@ -16,11 +18,25 @@ public sealed class ModelLocator
         if (!string.IsNullOrWhiteSpace(explicitDirectory)) roots.Add(Path.GetFullPath(explicitDirectory));
         string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env)) roots.Add(Path.GetFullPath(env));
+        if (InstallDirectory is { } install) roots.Add(install);
         roots.Add(UserCacheDirectory);
         SearchRoots = roots.Distinct().ToArray();
     }
 
     public IReadOnlyList<string> SearchRoots { get; }
+
+    /// <summary>
+    /// <c>models</c> beside the folder of the running binary (<c>dist/bin/../models</c>), so an
+    /// installation can carry its models; null when the binary's folder is unknown. A host whose
+    /// binary is not the process's executable (the shared library) sets it from its own path.
+    /// </summary>
+    public static string? InstallDirectory { get; set; } = ModelsBeside(AppContext.BaseDirectory);
+
+    /// <summary><c>DIR/../models</c> for a binary in DIR, or null for an empty DIR.</summary>
+    public static string? ModelsBeside(string? binaryDirectory) =>
+        string.IsNullOrEmpty(binaryDirectory)
+            ? null
+            : Path.GetFullPath(Path.Combine(binaryDirectory, "..", "models"));
 
     public static string UserCacheDirectory
     {

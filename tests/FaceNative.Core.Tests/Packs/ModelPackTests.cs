@@ -57,4 +57,26 @@ public class ModelPackTests
         Assert.Contains(Path.Combine(dir, "nothing_here.onnx"), e.Message);
         Assert.Contains(ModelLocator.UserCacheDirectory, e.Message);
     }
+
+    [Fact]
+    public void Locator_InstallFolder_SearchedAfterExplicitAndBeforeUserCache()
+    {
+        string? saved = ModelLocator.InstallDirectory;
+        try
+        {
+            ModelLocator.InstallDirectory = ModelLocator.ModelsBeside("/opt/facenative/lib");
+            var roots = new ModelLocator("/somewhere/models").SearchRoots;
+
+            Assert.Equal("/opt/facenative/models", ModelLocator.InstallDirectory);
+            Assert.Equal("/somewhere/models", roots[0]);
+            int install = roots.ToList().IndexOf("/opt/facenative/models");
+            Assert.True(install > 0 && install < roots.Count - 1, string.Join(", ", roots));
+            Assert.Equal(ModelLocator.UserCacheDirectory, roots[^1]);
+            Assert.Null(ModelLocator.ModelsBeside(""));
+        }
+        finally
+        {
+            ModelLocator.InstallDirectory = saved;
+        }
+    }
 }
