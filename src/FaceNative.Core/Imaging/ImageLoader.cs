@@ -32,8 +32,7 @@ public static class ImageLoader
             CheckPixelLimit(w, h, maxPixels, format);
         }
 
-        // ImDecode copies the input into a Mat anyway, so the array copy costs nothing extra.
-        using Mat mat = Cv2.ImDecode(encoded.ToArray(), ImreadModes.Color);
+        using Mat mat = Cv2.ImDecode(encoded, ImreadModes.Color);
         if (mat.Empty())
             throw new FaceException(FaceErrorKind.Decode,
                 format == "unknown" ? "failed to decode image: unrecognised format"
@@ -118,8 +117,9 @@ public static class ImageLoader
         if (mat.Type() != MatType.CV_8UC3)
             throw new FaceException(FaceErrorKind.Decode, $"decoder returned unexpected pixel type {mat.Type()}");
 
+        // Every byte is overwritten below: skip the zeroing of a possibly 100 MB array.
         int width = mat.Width, height = mat.Height, rowBytes = width * 3;
-        var pixels = new byte[rowBytes * height];
+        byte[] pixels = GC.AllocateUninitializedArray<byte>(rowBytes * height);
         if (mat.IsContinuous())
         {
             Marshal.Copy(mat.Data, pixels, 0, pixels.Length);
