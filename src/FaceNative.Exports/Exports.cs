@@ -48,7 +48,9 @@ internal static unsafe class Exports
 
     [UnmanagedCallersOnly(EntryPoint = "face_status_string")]
     public static byte* StatusString(int status) =>
-        status <= 0 && -status < s_statusStrings.Length ? (byte*)s_statusStrings[-status] : s_unknownStatus;
+        // Widened before negating: -int.MinValue overflows back to int.MinValue.
+        status <= 0 && -(long)status < s_statusStrings.Length ? (byte*)s_statusStrings[-(long)status]
+            : s_unknownStatus;
 
     [UnmanagedCallersOnly(EntryPoint = "face_last_error")]
     public static byte* LastErrorExport() => LastError.Current;

@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -122,6 +123,8 @@ static void status_strings_cover_every_code(void) {
   }
   CHECK(strcmp(face_status_string(-1000), "unknown status") == 0);
   CHECK(strcmp(face_status_string(5), "unknown status") == 0);
+  CHECK(strcmp(face_status_string(INT_MIN), "unknown status") == 0);
+  CHECK(strcmp(face_status_string(INT_MAX), "unknown status") == 0);
 }
 
 /* Struct sizes the C# mirrors in src/FaceNative.Exports/NativeTypes.cs were written for. */
