@@ -89,40 +89,68 @@ public static class ScoreFilter
         return count;
     }
 
-    /// <summary>Vectorised <see cref="YuNetReference"/> (AVX2 and up; the scalar reference
-    /// otherwise). The clamp is written as two selects rather than min/max so that NaN and −0
-    /// come out exactly as <see cref="Math.Clamp(float, float, float)"/>.</summary>
+    /// <summary>Vectorised <see cref="YuNetReference"/>: 256-bit vectors, else 128-bit, else the
+    /// scalar reference. The clamp is written as two selects rather than min/max so that NaN
+    /// and −0 come out exactly as <see cref="Math.Clamp(float, float, float)"/>.</summary>
     public static int YuNet(ReadOnlySpan<float> cls, ReadOnlySpan<float> obj, float threshold,
         Span<int> indices, Span<float> scores)
     {
         CheckYuNet(cls, obj, indices, scores);
         int n = cls.Length;
-        if (!Vector256.IsHardwareAccelerated || n < 8)
-            return YuNetReference(cls, obj, threshold, indices, scores);
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+            return YuNet256(cls, obj, threshold, indices, scores);
+        if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+            return YuNet128(cls, obj, threshold, indices, scores);
+        return YuNetReference(cls, obj, threshold, indices, scores);
+    }
 
+    private static int YuNet256(ReadOnlySpan<float> cls, ReadOnlySpan<float> obj, float threshold,
+        Span<int> indices, Span<float> scores)
+    {
         ref float c = ref MemoryMarshal.GetReference(cls);
         ref float o = ref MemoryMarshal.GetReference(obj);
         var t = Vector256.Create(threshold);
-        int count = 0;
+        int n = cls.Length, count = 0;
         for (int i = 0; ; i += 8)
         {
-            int at = i, skip = 0;
-            if (i > n - 8)
-            {
-                if (i == n) break;
-                at = n - 8;
-                skip = i - at; // lanes already emitted by the previous vector
-            }
+            // The last vector overlaps the one before; its lanes below i were emitted already.
+            int at = Math.Min(i, n - 8), skip = i - at;
+            if (i == n) break;
 
             var score = Vector256.Sqrt(Clamp01(Vector256.LoadUnsafe(ref c, (nuint)at))
                 * Clamp01(Vector256.LoadUnsafe(ref o, (nuint)at)));
             uint bits = Vector256.GreaterThanOrEqual(score, t).ExtractMostSignificantBits() & (0xFFu << skip);
-            while (bits != 0)
+            for (; bits != 0; bits &= bits - 1)
             {
                 int lane = BitOperations.TrailingZeroCount(bits);
                 indices[count] = at + lane;
                 scores[count++] = score.GetElement(lane);
-                bits &= bits - 1;
+            }
+            if (at != i) break;
+        }
+        return count;
+    }
+
+    private static int YuNet128(ReadOnlySpan<float> cls, ReadOnlySpan<float> obj, float threshold,
+        Span<int> indices, Span<float> scores)
+    {
+        ref float c = ref MemoryMarshal.GetReference(cls);
+        ref float o = ref MemoryMarshal.GetReference(obj);
+        var t = Vector128.Create(threshold);
+        int n = cls.Length, count = 0;
+        for (int i = 0; ; i += 4)
+        {
+            int at = Math.Min(i, n - 4), skip = i - at;
+            if (i == n) break;
+
+            var score = Vector128.Sqrt(Clamp01(Vector128.LoadUnsafe(ref c, (nuint)at))
+                * Clamp01(Vector128.LoadUnsafe(ref o, (nuint)at)));
+            uint bits = Vector128.GreaterThanOrEqual(score, t).ExtractMostSignificantBits() & (0xFu << skip);
+            for (; bits != 0; bits &= bits - 1)
+            {
+                int lane = BitOperations.TrailingZeroCount(bits);
+                indices[count] = at + lane;
+                scores[count++] = score.GetElement(lane);
             }
             if (at != i) break;
         }
@@ -134,6 +162,13 @@ public static class ScoreFilter
     {
         var low = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(low, Vector256<float>.One), Vector256<float>.One, low);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Clamp01(Vector128<float> x)
+    {
+        var low = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), Vector128<float>.Zero, x);
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(low, Vector128<float>.One), Vector128<float>.One, low);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
