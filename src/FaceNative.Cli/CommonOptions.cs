@@ -64,6 +64,25 @@ internal sealed class CommonOptions
         Recursive = true,
     };
 
+    public CommonOptions()
+    {
+        // Bad flag values are usage errors (exit 1), caught by the parser before any model loads.
+        Provider.AcceptOnlyFromAmong("cpu", "cuda");
+        DetSize.Validators.Add(result =>
+        {
+            string? text = result.GetValueOrDefault<string?>();
+            if (text is null) return;
+            try
+            {
+                EngineOptions.ParseDetectorSize(text);
+            }
+            catch (FaceException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+    }
+
     public void AddTo(Command root)
     {
         Option[] all = [Models, Pack, Threads, DetSize, DetThresh, MaxFaces, MinFaceSize, Largest, Provider];

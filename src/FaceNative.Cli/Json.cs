@@ -66,6 +66,9 @@ internal static class Json
         w.WriteEndObject();
     }
 
-    public static double Round(float value, int digits = 2) =>
-        float.IsFinite(value) ? Math.Round(value, digits) : 0;
+    /// <summary>Rounds for output. Core never hands out a non-finite number; should one slip
+    /// through, the command fails (exit 5) rather than print a made-up 0.</summary>
+    public static double Round(float value, int digits = 2) => float.IsFinite(value)
+        ? Math.Round(value, digits)
+        : throw new InvalidOperationException($"non-finite value {value} in the output");
 }

@@ -18,4 +18,7 @@ root.Subcommands.Add(FaceCommands.Analyze(common));
 root.Subcommands.Add(ModelsCommands.Create(common));
 
 ParseResult parse = root.Parse(args);
-return parse.Invoke();
+// A parse error's message and usage text go to stderr: stdout carries JSON only.
+return parse.Errors.Count > 0
+    ? parse.Invoke(new InvocationConfiguration { Output = Console.Error })
+    : parse.Invoke();
