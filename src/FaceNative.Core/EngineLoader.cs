@@ -94,6 +94,11 @@ internal static class EngineLoader
                 options.NmsThreshold ?? pack.FloatSetting("nms_thresh") ?? 0.4f,
                 options.MaxFaces,
                 options.MinFaceSize);
+            if (options.DetectorWidth is not null && detector.FixedInputWidth is int fixedWidth
+                && (fixedWidth != detectorOptions.InputWidth || detector.FixedInputHeight != detectorOptions.InputHeight))
+                FaceLog.Warn($"detector '{Path.GetFileName(detectorFile)}' has a fixed " +
+                    $"{fixedWidth}x{detector.FixedInputHeight} input; det_size " +
+                    $"{detectorOptions.InputWidth}x{detectorOptions.InputHeight} is ignored");
             float verifyThreshold = options.VerifyThreshold
                 ?? ThresholdFor(recognizerFormat, pack.Setting("verify_threshold"), options.RecognizerPath is not null);
 
@@ -122,8 +127,10 @@ internal static class EngineLoader
             if (packValue == "VERIFY_MBF") return Calibration.MobileFaceNetW600k;
             if (packValue == "VERIFY_FP") return Calibration.Faceplugin;
             if (float.TryParse(packValue, System.Globalization.NumberStyles.Float,
-                    System.Globalization.CultureInfo.InvariantCulture, out float t))
+                    System.Globalization.CultureInfo.InvariantCulture, out float t) && t > 0 && t < 2)
                 return t;
+            throw new FaceException(FaceErrorKind.Model,
+                $"pack verify_threshold '{packValue}' is not VERIFY_MBF, VERIFY_FP or a distance in (0, 2)");
         }
         return recognizerFormat == "faceplugin" ? Calibration.Faceplugin : Calibration.MobileFaceNetW600k;
     }
