@@ -60,6 +60,45 @@ public static class ImageFactory
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
     }
 
+    /// <summary>
+    /// <paramref name="bgr"/> in another PNG-storable layout: "rgba" (fully transparent, black
+    /// pixels outside a margin around <paramref name="face"/>, as a cut-out photo stores them),
+    /// "rgb16" and "gray16" (values × 257), or "gray".
+    /// </summary>
+    public static Mat Relayout(Mat bgr, string layout, FaceNative.Geometry.FaceBox face)
+    {
+        var result = new Mat();
+        switch (layout)
+        {
+            case "rgba":
+                Cv2.CvtColor(bgr, result, ColorConversionCodes.BGR2BGRA);
+                var keep = new Rect((int)(face.X1 - face.Width), (int)(face.Y1 - face.Height),
+                    (int)(3 * face.Width), (int)(3 * face.Height)).Intersect(new Rect(0, 0, bgr.Width, bgr.Height));
+                using (var mask = new Mat(bgr.Size(), MatType.CV_8UC1, Scalar.All(255)))
+                {
+                    mask[keep].SetTo(Scalar.All(0));
+                    result.SetTo(Scalar.All(0), mask);
+                }
+                break;
+            case "rgb16":
+                bgr.ConvertTo(result, MatType.CV_16UC3, 257);
+                break;
+            case "gray":
+                Cv2.CvtColor(bgr, result, ColorConversionCodes.BGR2GRAY);
+                break;
+            case "gray16":
+                using (var gray = new Mat())
+                {
+                    Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
+                    gray.ConvertTo(result, MatType.CV_16UC1, 257);
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(layout));
+        }
+        return result;
+    }
+
     /// <summary>A valid PNG of the given size whose pixels are all zero, written by hand so a
     /// huge image costs only its compressed size (1-bit grayscale compresses ~1000:1).</summary>
     public static byte[] ZeroPng(int width, int height, byte bitDepth = 1, byte colorType = 0)

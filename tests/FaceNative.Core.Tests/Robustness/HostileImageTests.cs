@@ -43,7 +43,11 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
             for (int tenth = 0; tenth < 10; tenth++)
             {
                 byte[] cut = bytes[..(bytes.Length * tenth / 10)];
-                AssertTypedOutcome(() => _fx.Engine.Embed(_fx.Engine.Decode(cut)));
+                AssertTypedOutcome(() =>
+                {
+                    FaceEmbedding result = _fx.Engine.Embed(_fx.Engine.Decode(cut));
+                    Assert.All(result.Embedding, v => Assert.True(float.IsFinite(v), $"{file} at {tenth}0 %"));
+                });
             }
         }
         AssertEngineStillWorks();
@@ -81,11 +85,24 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
         byte[] bomb = ImageFactory.ZeroPng(30000, 30000);
         Assert.True(bomb.Length < 1_000_000, $"bomb is {bomb.Length} bytes");
         long before = GC.GetTotalAllocatedBytes(precise: true);
+        long peakBefore = PeakResidentBytes();
 
         var e = Assert.Throws<FaceException>(() => _fx.Engine.Decode(bomb));
 
         Assert.Equal(FaceErrorKind.TooLarge, e.Kind);
+        Assert.Contains("30000x30000", e.Message);
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 50_000_000, "refused without allocating");
+        // OpenCV's buffers are native, invisible to the GC: decoding would have raised the
+        // process's peak resident memory by the 2.7 GB of BGR pixels (or the 900 MB gray plane).
+        long peakRise = PeakResidentBytes() - peakBefore;
+        Assert.True(peakRise < 500_000_000, $"peak resident memory rose by {peakRise / 1_000_000} MB");
+    }
+
+    /// <summary>VmHWM of this process (Linux); the test runs on Linux only, as CI does.</summary>
+    private static long PeakResidentBytes()
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
     [Fact]
@@ -106,6 +123,26 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
 
         Assert.Equal(17, image.Width);
         Assert.Equal(17 * 9 * 3, image.Pixels.Length);
+    }
+
+    [Theory]
+    [InlineData("rgba")]    // 8-bit RGBA, transparent around the face
+    [InlineData("rgb16")]   // 16-bit RGB
+    [InlineData("gray")]    // 8-bit gray
+    [InlineData("gray16")]  // 16-bit gray
+    public void PngLayouts_RealFace_SameFaceAsTheJpeg(string layout)
+    {
+        using Mat bgr = Cv2.ImDecode(TestData.FaceBytes(Portrait), ImreadModes.Color);
+        FaceEmbedding expected = _fx.Engine.Embed(_fx.Engine.Decode(TestData.FaceBytes(Portrait)));
+        using Mat stored = ImageFactory.Relayout(bgr, layout, expected.Face.Box);
+        Cv2.ImEncode(".png", stored, out byte[] png);
+
+        FaceEmbedding actual = _fx.Engine.Embed(_fx.Engine.Decode(png));
+
+        // Gray loses colour the recognizer sees, so its bound is looser than the others'.
+        float minimum = layout.StartsWith("gray") ? 0.9f : 0.99f;
+        float cosine = Cosine.Similarity(expected.Embedding, actual.Embedding);
+        Assert.True(cosine >= minimum, $"{layout}: cosine {cosine}");
     }
 
     [Fact]
