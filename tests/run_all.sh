@@ -88,6 +88,7 @@ run_c_abi
 run_pytest
 run_pip_install
 run_gotest
+run_counted examples examples/run.sh
 # --- end C ABI and bindings ---
 
 # --- gRPC server (issue 4): runs against dist/bin/facenative-grpc, published by build.sh ---
