@@ -449,12 +449,21 @@ public static class Program
         }
 
         md.AppendLine();
-        md.AppendLine("Throughput of FaceNative relative to OpenCV's pipeline on the same models:");
+        md.AppendLine("Throughput of FaceNative relative to OpenCV's pipeline on the same models " +
+            "(issue 5 target: ≥ 1.5×):");
         md.AppendLine();
         foreach (var key in totals.Keys.Where(k => k.Pipe == "facenative"))
             if (totals.TryGetValue((key.Det, key.Threads, key.Rec, "opencv"), out double cv))
+            {
+                double ratio = cv / totals[key];
                 md.AppendLine($"- {key.Det} + {key.Rec}, {key.Threads} thread(s): " +
-                    $"{(cv / totals[key]).ToString("0.00", CultureInfo.InvariantCulture)}×");
+                    $"{ratio.ToString("0.00", CultureInfo.InvariantCulture)}× " +
+                    $"({(ratio >= 1.5 ? "reached" : "missed")})");
+            }
+        md.AppendLine();
+        md.AppendLine("The other target, everything that is not ONNX Runtime inference ≤ 10 % of the " +
+            "per-photo time, is the \"non-inference\" column: JPEG decoding (libjpeg-turbo inside " +
+            "OpenCV, the same call the OpenCV pipeline makes) is most of it.");
         return md.ToString();
     }
 

@@ -45,6 +45,18 @@ public class WarpBenchmarks
             new Scalar(127.5, 127.5, 127.5), swapRB: true, crop: false);
         Marshal.Copy(blob.Data, _tensor, 0, _tensor.Length);
     }
+
+    /// <summary>The same on one core: OpenCV spreads warpAffine over its thread pool, our
+    /// kernel runs on the caller's thread (parallelism comes from concurrent requests).</summary>
+    [GlobalSetup(Target = nameof(OpenCvOneThread))]
+    public void SetupOneThread()
+    {
+        Setup();
+        Cv2.SetNumThreads(1);
+    }
+
+    [Benchmark(Description = "OpenCV WarpAffine+BlobFromImage, 1 thread")]
+    public void OpenCvOneThread() => OpenCv();
 }
 
 /// <summary>Detector input: a 1280×960 photo letterboxed into 640×640, normalised, planar.</summary>
@@ -82,6 +94,16 @@ public class LetterboxBenchmarks
             new Scalar(127.5, 127.5, 127.5), swapRB: true, crop: false);
         Marshal.Copy(blob.Data, _tensor, 0, _tensor.Length);
     }
+
+    [GlobalSetup(Target = nameof(OpenCvOneThread))]
+    public void SetupOneThread()
+    {
+        Setup();
+        Cv2.SetNumThreads(1);
+    }
+
+    [Benchmark(Description = "OpenCV Resize+CopyMakeBorder+BlobFromImage, 1 thread")]
+    public void OpenCvOneThread() => OpenCv();
 }
 
 /// <summary>NMS of 5 000 detector candidates clustered around 60 faces, IoU 0.4.</summary>
