@@ -37,19 +37,41 @@ public sealed class AuthTests : IDisposable
     }
 
     [Fact]
-    public void RightToken_EveryMethodWorks()
+    public void RightToken_EveryMethodWorks_NoTokenRefusedOnEveryMethod()
     {
         var client = _server.Client(Token);
         Reply health = client.Health(new HealthMessage(), deadline: ServerProcess.Deadline());
         Assert.Equal("OK", health.Message.ToStringUtf8());
         Assert.True(_server.LoadDefault(client).Success);
+        string photo = TestPaths.PhotoBase64(Photos.PersonA3);
         var embed = new PredictOptions();
-        embed.Images.Add(TestPaths.PhotoBase64(Photos.PersonA3));
-        Assert.NotEmpty(client.Embedding(embed, deadline: ServerProcess.Deadline()).Embeddings);
+        embed.Images.Add(photo);
+        var verify = new FaceVerifyRequest { Img1 = photo, Img2 = photo };
+        var analyze = new FaceAnalyzeRequest { Img = photo };
+        var detect = new DetectOptions { Src = photo };
+        var set = new StoresSetOptions();
+        set.Keys.Add(new StoresKey { Floats = { 1f, 0f } });
+        set.Values.Add(new StoresValue { Bytes = Google.Protobuf.ByteString.CopyFromUtf8("a") });
+        var find = new StoresFindOptions { Key = new StoresKey { Floats = { 1f, 0f } }, TopK = 1 };
 
-        // And the token is still required once a model is loaded.
-        var e = Assert.Throws<RpcException>(() =>
-            _server.Client().Embedding(embed, deadline: ServerProcess.Deadline()));
-        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        // Every method, with and without the token; Free last, as it unloads.
+        var calls = new (string Name, Action<Backend.BackendClient> Call)[]
+        {
+            ("Status", c => Assert.Equal(StatusResponse.Types.State.Ready,
+                c.Status(new HealthMessage(), deadline: ServerProcess.Deadline()).State)),
+            ("Embedding", c => Assert.NotEmpty(c.Embedding(embed, deadline: ServerProcess.Deadline()).Embeddings)),
+            ("Detect", c => Assert.NotEmpty(c.Detect(detect, deadline: ServerProcess.Deadline()).Detections)),
+            ("FaceVerify", c => Assert.True(c.FaceVerify(verify, deadline: ServerProcess.Deadline()).Verified)),
+            ("FaceAnalyze", c => Assert.NotEmpty(c.FaceAnalyze(analyze, deadline: ServerProcess.Deadline()).Faces)),
+            ("StoresSet", c => Assert.True(c.StoresSet(set, deadline: ServerProcess.Deadline()).Success)),
+            ("StoresFind", c => Assert.Single(c.StoresFind(find, deadline: ServerProcess.Deadline()).Keys)),
+            ("Free", c => Assert.True(c.Free(new HealthMessage(), deadline: ServerProcess.Deadline()).Success)),
+        };
+        foreach (var (name, call) in calls)
+        {
+            var e = Assert.Throws<RpcException>(() => call(_server.Client()));
+            Assert.True(e.StatusCode == StatusCode.Unauthenticated, $"{name} without token: {e.StatusCode}");
+            call(client);
+        }
     }
 }

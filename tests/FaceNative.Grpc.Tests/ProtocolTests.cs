@@ -104,13 +104,19 @@ public sealed class ProtocolTests(LoadedServerFixture fixture)
         Assert.Contains("decode", e.Status.Detail);
     }
 
-    [Fact]
-    public void Embedding_OverFiftyMiB_ResourceExhausted()
+    [Theory]
+    [InlineData(51 * 1024 * 1024)]
+    [InlineData(60_000_000)]
+    public void Embedding_OverFiftyMiB_ResourceExhausted_ServerStillServes(int length)
     {
         var request = new PredictOptions();
-        request.Images.Add(new string('A', 51 * 1024 * 1024));
+        request.Images.Add(new string('A', length));
         var e = Assert.Throws<RpcException>(() => Client.Embedding(request, deadline: Deadline));
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+
+        var next = new PredictOptions();
+        next.Images.Add(TestPaths.PhotoBase64(Photos.PersonA3));
+        Assert.NotEmpty(Client.Embedding(next, deadline: Deadline).Embeddings);
     }
 
     [Fact]
