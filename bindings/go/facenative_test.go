@@ -264,33 +264,48 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
-// Run with -race: goroutines share one engine and must get the serial results.
-func TestConcurrentEmbedMatchesSerial(t *testing.T) {
+// Run with -race: 8 goroutines × 25 mixed calls share one engine and must get the serial
+// results (embeddings bit for bit, detections equal).
+func TestConcurrentCallsMatchSerial(t *testing.T) {
 	_, f := engines(t)
 	names := []string{"id01/deepface_img5.jpg", "id02/deepface_img3.jpg", "id10/agt_obama_small.jpg"}
 	images := make([]Image, len(names))
-	serial := make([][]float32, len(names))
+	serialEmbed := make([][]float32, len(names))
+	serialDetect := make([][]Face, len(names))
 	for i, n := range names {
 		images[i] = Encoded(photo(t, n))
 		v, _, err := f.Embed(images[i])
 		if err != nil {
 			t.Fatal(err)
 		}
-		serial[i] = v
+		serialEmbed[i] = v
+		if serialDetect[i], err = f.Detect(images[i], 0); err != nil {
+			t.Fatal(err)
+		}
 	}
+	const goroutines, calls = 8, 25
 	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for g := 0; g < 8; g++ {
+	errs := make(chan error, goroutines*calls)
+	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			for i := 0; i < 6; i++ {
+			for i := 0; i < calls; i++ {
 				k := (g + i) % len(images)
-				v, _, err := f.Embed(images[k])
-				if err != nil {
-					errs <- err
-				} else if !reflect.DeepEqual(v, serial[k]) {
-					errs <- errors.New("embedding differs from serial")
+				if (g+i)%2 == 0 {
+					v, _, err := f.Embed(images[k])
+					if err != nil {
+						errs <- err
+					} else if !reflect.DeepEqual(v, serialEmbed[k]) {
+						errs <- errors.New("embedding differs from serial")
+					}
+				} else {
+					faces, err := f.Detect(images[k], 0)
+					if err != nil {
+						errs <- err
+					} else if !reflect.DeepEqual(faces, serialDetect[k]) {
+						errs <- errors.New("detections differ from serial")
+					}
 				}
 			}
 		}(g)

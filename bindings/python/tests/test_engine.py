@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -181,6 +182,33 @@ def test_embed_without_numpy_returns_lists(engine, monkeypatch):
     assert isinstance(emb.face.box, tuple) and len(emb.face.landmarks) == 5
     r = engine.verify_embeddings(emb.vector, emb.vector)
     assert r.distance == pytest.approx(0, abs=1e-6)
+
+
+def test_whole_package_works_where_numpy_cannot_be_imported(tmp_path):
+    # A fresh interpreter in which "import numpy" fails: the package must import and run.
+    script = tmp_path / "no_numpy.py"
+    script.write_text(
+        "import sys\n"
+        "sys.modules['numpy'] = None  # makes 'import numpy' raise ImportError\n"
+        "import facenative\n"
+        "with facenative.Engine(pack='fast', skip_optional=True, det_size=320) as e:\n"
+        "    emb = e.embed(sys.argv[1])\n"
+        "    r = e.verify(sys.argv[1], sys.argv[2])\n"
+        "    faces = e.detect(sys.argv[1])\n"
+        "assert type(emb.vector) is list and len(emb.vector) == 512\n"
+        "assert type(faces[0].box) is tuple\n"
+        "print(f'{r.distance:.6f}')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(facenative.__file__).parents[1]))
+    run = subprocess.run(
+        [sys.executable, str(script), str(photo(PAIR_A)), str(photo(PAIR_B))],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert 0 < float(run.stdout) < 0.66
 
 
 def test_embed_no_face(engine):
