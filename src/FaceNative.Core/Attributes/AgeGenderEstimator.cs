@@ -17,15 +17,6 @@ public abstract class AgeGenderEstimator : IDisposable
     public abstract AgeGender Estimate(BgrImage image, DetectedFace face);
 
     public abstract void Dispose();
-
-    protected static float[] RunSingle(OnnxModel model, float[] tensor, int size, string outputName)
-    {
-        using var outputs = model.Run(tensor, [1, 3, size, size]);
-        int index = model.OutputNames.ToList().IndexOf(outputName);
-        if (index < 0)
-            throw new FaceException(FaceErrorKind.Model, $"{model.FileName} has no output '{outputName}'");
-        return outputs[index].GetTensorDataAsSpan<float>().ToArray();
-    }
 }
 
 /// <summary>
@@ -97,10 +88,9 @@ public sealed class SsrAgeGenderEstimator : AgeGenderEstimator
         Span<float> x = stackalloc float[21];
         int offset = 0;
         using var outputs = model.Run(tensor, [1, 3, Size, Size]);
-        var names = model.OutputNames.ToList();
         foreach (string name in s_outputs)
         {
-            int index = names.IndexOf(name);
+            int index = model.OutputIndex(name);
             if (index < 0)
                 throw new FaceException(FaceErrorKind.Model, $"{model.FileName} has no output '{name}'");
             ReadOnlySpan<float> values = outputs[index].GetTensorDataAsSpan<float>();

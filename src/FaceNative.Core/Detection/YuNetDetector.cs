@@ -72,7 +72,7 @@ public sealed class YuNetDetector : FaceDetector
 
     private ReadOnlySpan<float> Output(IReadOnlyList<OrtValue> outputs, string kind, int stride)
     {
-        int index = Model.OutputNames.ToList().IndexOf($"{kind}_{stride}");
+        int index = Model.OutputIndex($"{kind}_{stride}");
         return outputs[index].GetTensorDataAsSpan<float>();
     }
 }

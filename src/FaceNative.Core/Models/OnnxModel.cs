@@ -20,7 +20,7 @@ public sealed class OnnxModel : IDisposable
         UsesDynamicQuantization = usesDynamicQuantization;
         InputName = session.InputNames[0];
         InputDimensions = session.InputMetadata[InputName].Dimensions;
-        OutputNames = session.OutputNames.ToArray();
+        _outputNames = session.OutputNames.ToArray();
     }
 
     public string Path { get; }
@@ -32,7 +32,13 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Declared input shape; -1 marks a dynamic dimension.</summary>
     public int[] InputDimensions { get; }
 
-    public IReadOnlyList<string> OutputNames { get; }
+    private readonly string[] _outputNames;
+
+    public IReadOnlyList<string> OutputNames => _outputNames;
+
+    /// <summary>Position of the output called <paramref name="name"/> in <see cref="Run"/>'s
+    /// result, or -1.</summary>
+    public int OutputIndex(string name) => Array.IndexOf(_outputNames, name);
 
     /// <summary>True when the graph quantises activations at run time: its outputs then depend
     /// on the other images of a batch, so such a model is run one image at a time.</summary>
@@ -93,7 +99,7 @@ public sealed class OnnxModel : IDisposable
         {
             using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
             using var runOptions = new RunOptions();
-            return _session.Run(runOptions, [InputName], [value], OutputNames.ToArray());
+            return _session.Run(runOptions, [InputName], [value], _outputNames);
         }
         catch (OnnxRuntimeException e)
         {
