@@ -1,6 +1,7 @@
 package facenative
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -165,6 +167,37 @@ func TestImageErrors(t *testing.T) {
 	}
 	if _, _, err := e.Embed(gray(200, 200)); !errors.Is(err, ErrNoFace) {
 		t.Errorf("blank embed: %v", err)
+	}
+}
+
+// Hostile files (docs/robustness.md): a header claiming 30000 x 30000 pixels is refused from
+// the header; a photo cut at every tenth gives a result, ErrDecode or ErrNoFace, nothing else.
+func TestHostileFilesGiveTypedErrors(t *testing.T) {
+	_, f := engines(t)
+	png := append([]byte(nil), photo(t, "singles/agt_lin-manuel-miranda.png")...)
+	binary.BigEndian.PutUint32(png[16:], 30000)
+	binary.BigEndian.PutUint32(png[20:], 30000)
+	if _, err := f.Detect(Encoded(png), 0); !errors.Is(err, ErrTooLarge) ||
+		!strings.Contains(err.Error(), "30000x30000") {
+		t.Errorf("header bomb: %v", err)
+	}
+	jpeg := photo(t, pairA)
+	for tenth := 1; tenth < 10; tenth++ {
+		v, _, err := f.Embed(Encoded(jpeg[:len(jpeg)*tenth/10]))
+		switch {
+		case err == nil:
+			for _, x := range v {
+				if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+					t.Errorf("%d0 %%: non-finite embedding", tenth)
+					break
+				}
+			}
+		case !errors.Is(err, ErrDecode) && !errors.Is(err, ErrNoFace):
+			t.Errorf("%d0 %%: %v", tenth, err)
+		}
+	}
+	if faces, err := f.Detect(Encoded(jpeg), 0); err != nil || len(faces) == 0 {
+		t.Errorf("engine after hostile input: %v, %d faces", err, len(faces))
 	}
 }
 

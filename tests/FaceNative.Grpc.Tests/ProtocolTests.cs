@@ -233,6 +233,39 @@ public sealed class ProtocolTests(LoadedServerFixture fixture)
     }
 
     [Fact]
+    public void HostileFiles_HeaderBombAndTruncations_TypedStatusesServerServesOn()
+    {
+        // A real PNG whose header claims 30000 x 30000 pixels: refused from the header.
+        byte[] png = TestPaths.Photo("singles/agt_lin-manuel-miranda.png");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(16), 30000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(20), 30000);
+        var bomb = new PredictOptions();
+        bomb.Images.Add(Convert.ToBase64String(png));
+        var e = Assert.Throws<RpcException>(() => Client.Embedding(bomb, deadline: Deadline));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("30000x30000", e.Status.Detail);
+
+        // A JPEG cut at every tenth: an embedding, INVALID_ARGUMENT or NOT_FOUND, nothing else.
+        byte[] jpeg = TestPaths.Photo(Photos.PersonA3);
+        for (int tenth = 1; tenth < 10; tenth++)
+        {
+            var cut = new PredictOptions();
+            cut.Images.Add(Convert.ToBase64String(jpeg, 0, jpeg.Length * tenth / 10));
+            try
+            {
+                Assert.All(Client.Embedding(cut, deadline: Deadline).Embeddings, v => Assert.True(float.IsFinite(v)));
+            }
+            catch (RpcException r) when (r.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound)
+            {
+            }
+        }
+
+        var whole = new PredictOptions();
+        whole.Images.Add(Convert.ToBase64String(jpeg));
+        Assert.NotEmpty(Client.Embedding(whole, deadline: Deadline).Embeddings);
+    }
+
+    [Fact]
     public void FaceVerify_UndecodableImage_InvalidArgumentNamesIt()
     {
         var e = Assert.Throws<RpcException>(() => Client.FaceVerify(new FaceVerifyRequest

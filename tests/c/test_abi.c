@@ -293,6 +293,35 @@ static void raw_pixels_reject_bad_geometry(void) {
   CHECK(count == 0);
 }
 
+/* Hostile files (docs/robustness.md): a PNG whose header claims 30000 x 30000 pixels is refused
+ * from the header; a photo cut at every tenth decodes, fails to decode or has no face, never
+ * more; the engine works afterwards. */
+static void hostile_files_give_typed_statuses(void) {
+  face_detection faces[8];
+  size_t count;
+  uint8_t *bomb = malloc(g_png.size);
+  CHECK(bomb != NULL);
+  if (bomb == NULL) return;
+  memcpy(bomb, g_png.data, g_png.size);
+  for (int i = 0; i < 2; i++) { /* IHDR width and height, big-endian, at bytes 16 and 20 */
+    uint8_t *field = bomb + 16 + 4 * i;
+    field[0] = 0; field[1] = 0; field[2] = 30000 >> 8; field[3] = 30000 & 0xFF;
+  }
+  face_image huge = raw(bomb, g_png.size, FACE_IMAGE_ENCODED, 0, 0, 0);
+  CHECK_STATUS(face_detect(g_fast, &huge, 0, faces, 8, &count), FACE_E_TOO_LARGE);
+  CHECK(strstr(face_last_error(), "30000x30000") != NULL);
+  free(bomb);
+
+  for (int tenth = 1; tenth < 10; tenth++) {
+    face_image cut = raw(g_img1.data, g_img1.size * tenth / 10, FACE_IMAGE_ENCODED, 0, 0, 0);
+    int status = face_detect(g_fast, &cut, 0, faces, 8, &count);
+    CHECK(status == FACE_OK || status == FACE_E_DECODE || status == FACE_E_NO_FACE);
+  }
+  face_image whole = encoded(g_img1);
+  CHECK_STATUS(face_detect(g_fast, &whole, 0, faces, 8, &count), FACE_OK);
+  CHECK(count >= 1);
+}
+
 static void max_pixels_limit_returns_too_large(void) {
   face_engine *small = NULL;
   face_detection faces[4];
@@ -736,6 +765,7 @@ int main(void) {
   RUN(detect_group_too_small_buffer_reports_needed_count);
   RUN(detect_rejects_bad_arguments);
   RUN(raw_pixels_reject_bad_geometry);
+  RUN(hostile_files_give_typed_statuses);
   RUN(max_pixels_limit_returns_too_large);
   RUN(raw_pixel_formats_match_encoded);
   RUN(embed_is_unit_length_and_reports_its_face);

@@ -1,6 +1,8 @@
 import ctypes
 import json
+import math
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -155,6 +157,25 @@ def test_image_errors(engine):
         engine.detect(photo(PAIR_A), threshold=5.0)
     with pytest.raises(FileNotFoundError):
         engine.detect(FACES / "no_such_photo.jpg")
+
+
+def test_hostile_files_give_typed_errors(fast):
+    # A real PNG whose header is rewritten to claim 30000 x 30000: refused from the header.
+    png = bytearray(photo("singles/agt_lin-manuel-miranda.png").read_bytes())
+    png[16:24] = (30000).to_bytes(4, "big") * 2
+    with pytest.raises(facenative.TooLargeError, match="30000x30000"):
+        fast.detect(bytes(png))
+    # A JPEG cut at every tenth: a result, a DecodeError or no face; never anything else.
+    jpeg = photo(PAIR_A).read_bytes()
+    for tenth in range(1, 10):
+        try:
+            emb = fast.embed(jpeg[: len(jpeg) * tenth // 10])
+            assert all(math.isfinite(v) for v in emb.vector)
+        except (facenative.DecodeError, facenative.NoFaceError):
+            pass
+    with pytest.raises(facenative.DecodeError):
+        fast.detect(bytes(random.Random(3).getrandbits(8) for _ in range(4096)))
+    assert len(fast.detect(photo(PAIR_A))) >= 1
 
 
 def test_too_large():
