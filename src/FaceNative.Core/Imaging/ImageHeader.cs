@@ -79,10 +79,18 @@ internal static class ImageHeader
         int pos = 2;
 
         // Walk the marker segments up to the first start-of-frame; entropy-coded data only
-        // follows SOS, which comes after it.
+        // follows SOS, which comes after it. Bytes between segments are skipped up to the next
+        // 0xFF, as libjpeg does ("extraneous bytes before marker"): otherwise a file with junk
+        // before its SOF would hide its size from us but not from the decoder (a fuzz finding).
         while (pos + 9 < data.Length)
         {
-            if (data[pos] != 0xFF) return false;
+            if (data[pos] != 0xFF)
+            {
+                int next = data[pos..].IndexOf((byte)0xFF);
+                if (next < 0) return false;
+                pos += next;
+                continue;
+            }
             byte marker = data[pos + 1];
             if (marker == 0xFF) { pos++; continue; }
             if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) { pos += 2; continue; }

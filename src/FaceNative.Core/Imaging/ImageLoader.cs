@@ -32,7 +32,7 @@ public static class ImageLoader
             CheckPixelLimit(w, h, maxPixels, format);
         }
 
-        using Mat mat = Cv2.ImDecode(encoded, ImreadModes.Color);
+        using Mat mat = DecodeWithOpenCv(encoded, format);
         if (mat.Empty())
             throw new FaceException(FaceErrorKind.Decode,
                 format == "unknown" ? "failed to decode image: unrecognised format"
@@ -40,6 +40,24 @@ public static class ImageLoader
 
         CheckPixelLimit(mat.Width, mat.Height, maxPixels, format);
         return FromMat(mat);
+    }
+
+    /// <summary>OpenCV's decoders also throw (a size over OpenCV's own limit, corrupt headers it
+    /// checks): every such failure is a typed decode error, never an OpenCV exception.</summary>
+    private static Mat DecodeWithOpenCv(ReadOnlySpan<byte> encoded, string format)
+    {
+        try
+        {
+            return Cv2.ImDecode(encoded, ImreadModes.Color);
+        }
+        catch (OpenCVException e)
+        {
+            FaceErrorKind kind = e.Message.Contains("CV_IO_MAX_IMAGE")
+                ? FaceErrorKind.TooLarge
+                : FaceErrorKind.Decode;
+            throw new FaceException(kind, $"failed to decode image: {format} data refused by the decoder " +
+                $"({e.Message})", e);
+        }
     }
 
     /// <summary>Copies a raw pixel buffer into a BGR image. <paramref name="stride"/> is the

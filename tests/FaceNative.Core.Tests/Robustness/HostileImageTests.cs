@@ -80,6 +80,24 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
     }
 
     [Fact]
+    public void FuzzFinding_JpegWithJunkBeforeHugeFrame_TooLargeFromTheHeader()
+    {
+        // From fuzz/run.sh decode: junk bytes between segments hid the SOF (59142 x 24328) from
+        // our header reader; OpenCV skipped them, found the size over its own limit and threw.
+        byte[] jpeg = Convert.FromHexString(
+            "FFD8FFE000104A4649460001010003FA0000FA000064341F27393D38323C2E0000E200FFDB004300080606071705081C" +
+            "07070909080A065F0803012200021101031100000001FAFFDA1C20242E2720222C231C1C3E37292C00000064341F2739" +
+            "3D38323C2E333432EB323232323232323212323232323232323232323232323232323232323232643232323232323232" +
+            "32FFC0001108E7065F0803012200021101031100000001FAFFDA000C030100021103118A28AF903EA8FFD9");
+
+        var e = Assert.Throws<FaceException>(() => _fx.Engine.Decode(jpeg));
+
+        Assert.Equal(FaceErrorKind.TooLarge, e.Kind);
+        Assert.Contains("24328x59142", e.Message);
+        AssertEngineStillWorks();
+    }
+
+    [Fact]
     public void DecompressionBomb_30000Squared_RefusedBeforeDecoding()
     {
         byte[] bomb = ImageFactory.ZeroPng(30000, 30000);
