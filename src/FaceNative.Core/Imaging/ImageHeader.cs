@@ -47,6 +47,28 @@ internal static class ImageHeader
         return false;
     }
 
+    /// <summary>
+    /// Null unless a PNG chunk before IEND declares more bytes than the data holds; then what
+    /// is wrong. OpenCV's PNG reader allocates a chunk's declared length before reading it, so
+    /// a 74-byte file declaring a 4 GB chunk made it allocate 4 GB (a fuzz finding). A file
+    /// cut inside a chunk is refused the same way (the decoder would fail on it anyway); one
+    /// that ends between chunks, or inside the last chunk header, is left to the decoder.
+    /// </summary>
+    public static string? FindPngChunkProblem(ReadOnlySpan<byte> data)
+    {
+        for (int pos = 8; data.Length - pos >= 12;)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data[pos..]);
+            string type = System.Text.Encoding.ASCII.GetString(data.Slice(pos + 4, 4));
+            long follows = data.Length - pos - 12;
+            if (length > follows)
+                return $"PNG chunk '{type}' at byte {pos} declares {length} bytes, {follows} follow";
+            if (type == "IEND") break;
+            pos += 12 + (int)length;
+        }
+        return null;
+    }
+
     private static bool TryReadWebPSize(ReadOnlySpan<byte> data, out long width, out long height)
     {
         width = height = 0;

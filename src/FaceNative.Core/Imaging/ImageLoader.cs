@@ -30,6 +30,8 @@ public static class ImageLoader
             if (w <= 0 || h <= 0)
                 throw new FaceException(FaceErrorKind.Decode, $"{format} header declares an empty image ({w}x{h})");
             CheckPixelLimit(w, h, maxPixels, format);
+            if (format == "PNG" && ImageHeader.FindPngChunkProblem(encoded) is string problem)
+                throw new FaceException(FaceErrorKind.Decode, $"failed to decode image: {problem}");
         }
 
         using Mat mat = DecodeWithOpenCv(encoded, format);

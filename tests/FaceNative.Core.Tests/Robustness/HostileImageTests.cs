@@ -108,6 +108,25 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
     }
 
     [Fact]
+    public void FuzzFinding_PngDeclaringFourGigabyteChunk_DecodeErrorWithoutAllocating()
+    {
+        // From fuzz/run.sh decode: a 5x3 PNG whose second chunk declares 0xFFDF0011 bytes made
+        // OpenCV's PNG reader allocate 4 GB (and take seconds) before failing.
+        byte[] png = Convert.FromHexString(
+            "89504E470D0A1A0A0000000D49484452000000050000000308000000007E5D9A24FFDF001149444154789C63E4646060" +
+            "60606238900000E9000F63DD33000000000049414E44AE426082");
+        long peakBefore = PeakResidentBytes();
+
+        var e = Assert.Throws<FaceException>(() => _fx.Engine.Decode(png));
+
+        Assert.Equal(FaceErrorKind.Decode, e.Kind);
+        Assert.Contains("declares 4292804625 bytes", e.Message);
+        long peakRise = PeakResidentBytes() - peakBefore;
+        Assert.True(peakRise < 500_000_000, $"peak resident memory rose by {peakRise / 1_000_000} MB");
+        AssertEngineStillWorks();
+    }
+
+    [Fact]
     public void DecompressionBomb_30000Squared_RefusedBeforeDecoding()
     {
         byte[] bomb = ImageFactory.ZeroPng(30000, 30000);
