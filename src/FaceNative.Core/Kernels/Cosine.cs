@@ -136,12 +136,13 @@ public static class Cosine
         return Vector128.Sum((s0 + s1) + (s2 + s3));
     }
 
-    /// <summary>Cosine similarity of two vectors of any norm; an error for zero or non-finite
-    /// vectors rather than a NaN that would compare as "not the same person" silently.</summary>
+    /// <summary>Cosine similarity of two vectors of any norm, from three vectorised dot
+    /// products; an error for zero or non-finite vectors rather than a NaN that would compare
+    /// as "not the same person" silently.</summary>
     public static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        float dot = DotReference(a, b);
-        double na = Math.Sqrt(DotReference(a, a)), nb = Math.Sqrt(DotReference(b, b));
+        float dot = Dot(a, b);
+        double na = Math.Sqrt(Dot(a, a)), nb = Math.Sqrt(Dot(b, b));
         if (!(na > 0) || !(nb > 0) || !double.IsFinite(na) || !double.IsFinite(nb) || !float.IsFinite(dot))
             throw new FaceException(FaceErrorKind.InvalidArgument, "embedding is zero or not finite");
         return (float)Math.Clamp(dot / (na * nb), -1.0, 1.0);

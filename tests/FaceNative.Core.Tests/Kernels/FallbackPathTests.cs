@@ -33,7 +33,7 @@ public class FallbackPathTests
             UseShellExecute = false,
         };
         foreach (string arg in new[] { "test", typeof(FallbackPathTests).Assembly.Location, "--nologo",
-                     "--filter", "FullyQualifiedName~FaceNative.Core.Tests.Kernels" })
+                     "--filter", "FullyQualifiedName~Tests.Kernels." })
             start.ArgumentList.Add(arg);
         start.Environment[switchOff] = "0";
         start.Environment[ChildVariable] = switchOff;
