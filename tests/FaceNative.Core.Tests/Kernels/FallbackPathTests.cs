@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Text.RegularExpressions;
+using FaceNative.Tests.Fixtures;
 using Xunit;
 
 namespace FaceNative.Core.Tests.Kernels;
@@ -26,28 +25,10 @@ public class FallbackPathTests
         if (Environment.GetEnvironmentVariable(ChildVariable) is not null)
             return; // already the child: do not recurse
 
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "test", typeof(FallbackPathTests).Assembly.Location, "--nologo",
-                     "--filter", "FullyQualifiedName~Tests.Kernels." })
-            start.ArgumentList.Add(arg);
-        start.Environment[switchOff] = "0";
-        start.Environment[ChildVariable] = switchOff;
+        int passed = ChildTestRun.Run("FullyQualifiedName~Tests.Kernels.",
+            new Dictionary<string, string> { [switchOff] = "0", [ChildVariable] = switchOff });
 
-        using var child = Process.Start(start)!;
-        var stderr = child.StandardError.ReadToEndAsync();
-        string output = child.StandardOutput.ReadToEnd();
-        Assert.True(child.WaitForExit(TimeSpan.FromMinutes(5)), $"child with {switchOff}=0 timed out");
-        output += stderr.Result;
-
-        Match summary = Regex.Match(output, @"Failed: +(\d+), Passed: +(\d+)");
-        Assert.True(child.ExitCode == 0 && summary.Success && summary.Groups[1].Value == "0",
-            $"kernel tests with {switchOff}=0 failed:\n{output}");
-        Assert.True(int.Parse(summary.Groups[2].Value) >= 20, $"too few kernel tests ran:\n{output}");
+        Assert.True(passed >= 20, $"only {passed} kernel tests ran with {switchOff}=0");
     }
 }
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using FaceNative.Tests.Fixtures;
 using Xunit;
 using Xunit.Abstractions;
@@ -64,28 +62,10 @@ public class ScalarKernelPipelineTests : IClassFixture<DefaultEngineFixture>
     private static float[] RunScalarChild()
     {
         string outFile = Path.Combine(Path.GetTempPath(), $"facenative-scalar-pairs-{Guid.NewGuid():N}.txt");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "test", typeof(ScalarKernelPipelineTests).Assembly.Location, "--nologo",
-                     "--filter", $"FullyQualifiedName~{nameof(ScalarKernelPipelineTests)}" })
-            start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_EnableHWIntrinsic"] = "0";
-        start.Environment[ChildVariable] = outFile;
-
-        using var child = Process.Start(start)!;
-        var stderr = child.StandardError.ReadToEndAsync();
-        string output = child.StandardOutput.ReadToEnd();
-        Assert.True(child.WaitForExit(TimeSpan.FromMinutes(5)), "scalar child timed out");
-        output += stderr.Result;
-        Match summary = Regex.Match(output, @"Failed: +(\d+), Passed: +(\d+)");
-        Assert.True(child.ExitCode == 0 && summary.Success && summary.Groups[1].Value == "0"
-            && File.Exists(outFile), $"scalar child failed:\n{output}");
         try
         {
+            ChildTestRun.Run($"FullyQualifiedName~{nameof(ScalarKernelPipelineTests)}",
+                new Dictionary<string, string> { ["DOTNET_EnableHWIntrinsic"] = "0", [ChildVariable] = outFile });
             return File.ReadAllLines(outFile).Select(l => float.Parse(l, CultureInfo.InvariantCulture)).ToArray();
         }
         finally
