@@ -35,6 +35,15 @@ install_deps() {
   fi
 }
 
+# The .NET SDK is not a Debian package: say how to get it rather than fail inside publish.
+require_dotnet() {
+  if ! command -v dotnet >/dev/null; then
+    echo "build.sh: 'dotnet' (the .NET 10 SDK) is not on PATH. Debian does not package it:" \
+      "install it from Microsoft's package repository or with dotnet-install.sh, then rerun." >&2
+    exit 1
+  fi
+}
+
 publish() {
   echo "publishing dist/bin/facenative (NativeAOT)" >&2
   dotnet publish src/FaceNative.Cli -c Release -r linux-x64 -p:PublishAot=true -o dist/bin --nologo -v quiet
@@ -75,8 +84,8 @@ link_models() {
 
 case "${1:-all}" in
   deps) install_deps ;;
-  all) install_deps; publish; publish_grpc; publish_lib; link_models ;;
-  test) install_deps; publish; publish_grpc; publish_lib; link_models; exec "$ROOT/tests/run_all.sh" ;;
+  all) install_deps; require_dotnet; publish; publish_grpc; publish_lib; link_models ;;
+  test) install_deps; require_dotnet; publish; publish_grpc; publish_lib; link_models; exec "$ROOT/tests/run_all.sh" ;;
   soak) exec "$ROOT/soak/run.sh" "${2:-20000}" ;;
   fuzz) exec "$ROOT/fuzz/run.sh" "${2:-120}" "${3:-decode}" ;;
   *) echo "usage: $0 [all|deps|test|soak [CALLS]|fuzz [SECONDS] [TARGET]]" >&2; exit 1 ;;
