@@ -64,6 +64,11 @@ internal static class PairsRunner
         }
 
         WriteSummary(rows.Count, errors, outcomes, threshold);
+        // Rows that fail are reported and the run goes on; a run in which none could be
+        // compared measured nothing, and says so with its exit code.
+        if (rows.Count > 0 && errors == rows.Count)
+            throw new FaceException(FaceErrorKind.InvalidArgument,
+                $"none of the {rows.Count} pairs in {csvPath} could be compared (see the error of each row)");
     }
 
     private static void WriteSummary(int pairs, int errors, List<Outcome> outcomes, float threshold)

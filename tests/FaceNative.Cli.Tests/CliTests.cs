@@ -88,6 +88,21 @@ public class CliTests
     }
 
     [Fact]
+    public void VerifyPairs_EveryRowFails_SummaryThenBadInputExit()
+    {
+        string csv = Path.Combine(Path.GetTempPath(), $"facenative-pairs-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(csv, "file_a,file_b,same_person\nmissing1.jpg,missing2.jpg,1\nmissing3.jpg,missing1.jpg,0\n");
+
+        var (code, stdout, stderr) = CliRunner.Run("verify", "--pairs", csv);
+        File.Delete(csv);
+
+        Assert.Equal(2, code);
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, CliRunner.Json(lines[^1]).GetProperty("errors").GetInt32());
+        Assert.Contains("none of the 2 pairs", stderr);
+    }
+
+    [Fact]
     public void ExitCodes_Usage_BadInput_NoFace_Model()
     {
         string garbage = Path.Combine(Path.GetTempPath(), $"facenative-garbage-{Guid.NewGuid():N}.jpg");
