@@ -95,7 +95,8 @@ internal static class EngineLoader
                 options.MaxFaces,
                 options.MinFaceSize);
             if (options.DetectorWidth is not null && detector.FixedInputWidth is int fixedWidth
-                && (fixedWidth != detectorOptions.InputWidth || detector.FixedInputHeight != detectorOptions.InputHeight))
+                && (fixedWidth != detectorOptions.InputWidth
+                    || detector.FixedInputHeight != detectorOptions.InputHeight))
                 FaceLog.Warn($"detector '{Path.GetFileName(detectorFile)}' has a fixed " +
                     $"{fixedWidth}x{detector.FixedInputHeight} input; det_size " +
                     $"{detectorOptions.InputWidth}x{detectorOptions.InputHeight} is ignored");

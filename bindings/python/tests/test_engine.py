@@ -160,12 +160,12 @@ def test_image_errors(engine):
 
 
 def test_hostile_files_give_typed_errors(fast):
-    # A real PNG whose header is rewritten to claim 30000 x 30000: refused from the header.
+    # A real PNG whose header claims 30000 x 30000: refused from the header.
     png = bytearray(photo("singles/agt_lin-manuel-miranda.png").read_bytes())
     png[16:24] = (30000).to_bytes(4, "big") * 2
     with pytest.raises(facenative.TooLargeError, match="30000x30000"):
         fast.detect(bytes(png))
-    # A JPEG cut at every tenth: a result, a DecodeError or no face; never anything else.
+    # A JPEG cut at every tenth: a result, DecodeError or NoFaceError, nothing else.
     jpeg = photo(PAIR_A).read_bytes()
     for tenth in range(1, 10):
         try:
@@ -206,7 +206,7 @@ def test_embed_without_numpy_returns_lists(engine, monkeypatch):
 
 
 def test_whole_package_works_where_numpy_cannot_be_imported(tmp_path):
-    # A fresh interpreter in which "import numpy" fails: the package must import and run.
+    # A fresh interpreter where "import numpy" fails: the package must still work.
     script = tmp_path / "no_numpy.py"
     script.write_text(
         "import sys\n"
