@@ -115,6 +115,7 @@ internal static class ImageHeader
             }
             byte marker = data[pos + 1];
             if (marker == 0xFF) { pos++; continue; }
+            if (marker == 0x00) { pos += 2; continue; } // a stuffed 0xFF is junk here too, for libjpeg
             if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) { pos += 2; continue; }
 
             int length = BinaryPrimitives.ReadUInt16BigEndian(data[(pos + 2)..]);

@@ -100,10 +100,16 @@ public class HostileImageTests : IClassFixture<DefaultEngineFixture>
             "3D38323C2E333432EB323232323232323212323232323232323232323232323232323232323232643232323232323232" +
             "32FFC0001108E7065F0803012200021101031100000001FAFFDA000C030100021103118A28AF903EA8FFD9");
 
-        var e = Assert.Throws<FaceException>(() => _fx.Engine.Decode(jpeg));
+        // The same with a stuffed 0xFF 0x00 in the junk, which libjpeg also skips.
+        byte[] stuffed = (byte[])jpeg.Clone();
+        (stuffed[0x70], stuffed[0x71]) = (0xFF, 0x00);
 
-        Assert.Equal(FaceErrorKind.TooLarge, e.Kind);
-        Assert.Contains("24328x59142", e.Message);
+        foreach (byte[] file in new[] { jpeg, stuffed })
+        {
+            var e = Assert.Throws<FaceException>(() => _fx.Engine.Decode(file));
+            Assert.Equal(FaceErrorKind.TooLarge, e.Kind);
+            Assert.Contains("24328x59142", e.Message);
+        }
         AssertEngineStillWorks();
     }
 
